@@ -1,0 +1,1 @@
+"""The checks, one module per exercise set: ``grader/<assignment>/<set>.py``."""

@@ -1,0 +1,1 @@
+"""Checks of Session 1."""
