@@ -1,0 +1,33 @@
+"""The sample students of the demo (``nndl demo``): the reference, the blank
+release, and realistic partial submissions built from the mutants of
+``tests/<assignment>/mutants/<set>.py`` (so every sample mistake is one whose
+detection is proven by the tests)."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import textwrap
+
+#: student -> set -> mutant ids whose overrides replace the reference functions.
+PARTIAL = {
+    "ada": {
+        "activations": ["logistic_naive_overflows"],
+    },
+    "grace": {
+        "activations": ["leaky_relu_sign_error", "tanh_missing_factor_2"],
+    },
+}
+
+STUDENTS = ["reference", "blank", *PARTIAL]
+
+
+def replacements(assignment: str, set_name: str, mutant_ids: list[str]) -> dict[str, str]:
+    """``{function name: source}`` of the named mutants' overrides."""
+    module = importlib.import_module(f"tests.{assignment}.mutants.{set_name}")
+    by_id = {m.id: m for m in module.MUTANTS}
+    out = {}
+    for mid in mutant_ids:
+        for name, fn in by_id[mid].overrides.items():
+            out[name] = textwrap.dedent(inspect.getsource(fn))
+    return out
