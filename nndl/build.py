@@ -188,6 +188,10 @@ def source_notebook(assignment: str, set_name: str, cfg: Course | None = None) -
     unused = sorted(set(exset.manual) - used_answers)
     if unused:
         raise BuildError(f"{path}: course.toml gives points to answers {unused} that have no answer cell")
+    ids = [c.id for c in cells]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise BuildError(f"{path}: cell ids (answer ids, function names) must be unique: {dupes}")
     nb = new_notebook(cells=cells, metadata={
         "kernelspec": KERNELSPEC,
         "language_info": {"name": "python"},

@@ -95,7 +95,9 @@ def worst_index(actual: np.ndarray, desired: np.ndarray, rtol: float, atol: floa
     """Index and excess ratio of the entry that most exceeds ``atol + rtol*|desired|``."""
     err = np.abs(actual - desired)
     bound = atol + rtol * np.abs(desired)
-    ratio = np.where(np.isnan(err), np.inf, err / bound)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # err == 0 is within any bound (also a zero bound); NaN is outside every bound.
+        ratio = np.where(err == 0, 0.0, np.where(np.isnan(err), np.inf, err / bound))
     flat = int(np.argmax(ratio))
     return tuple(int(i) for i in np.unravel_index(flat, ratio.shape)), float(ratio.flat[flat])
 

@@ -122,3 +122,44 @@ def close_all(store: ObjectStore) -> None:
         except Exception:  # noqa: BLE001 - cleanup must not fail a grade
             pass
     store.clear()
+
+
+def _contour_lines(fig: Any) -> list[list[dict[str, Any]]]:
+    """Per axes of ``fig`` (in ``fig.axes`` order), per line ``ContourSet`` (``ax.contour``, not
+    ``contourf``): its ``levels`` and, per level, the vertices of its contour lines as a float
+    array of shape (n, 2) (n = 0 for a level that no line reaches).
+
+    Lets a check verify that drawn isocontours lie where the function equals their level.
+    """
+    from matplotlib.contour import ContourSet
+    from matplotlib.figure import Figure
+
+    if not isinstance(fig, Figure):
+        raise TypeError(f"expected a matplotlib Figure, got {type(fig).__module__}.{type(fig).__qualname__}")
+    out = []
+    for ax in fig.axes:
+        sets = []
+        for c in ax.collections:
+            if isinstance(c, ContourSet) and not c.filled:
+                # matplotlib >= 3.8: one Path per level, holding all of that level's lines.
+                vertices = [np.asarray(p.vertices, dtype=np.float64).reshape(-1, 2).copy() for p in c.get_paths()]
+                sets.append({"levels": np.asarray(c.levels, dtype=np.float64).copy(), "vertices": vertices})
+        out.append(sets)
+    return out
+
+
+OPS["contour_lines"] = _contour_lines
+
+
+def _torch_global_rand(n: Any) -> np.ndarray:
+    """``n`` uniform draws from torch's *global* generator (advancing it), as float64.
+
+    Lets a check see whether the submission reseeds the global generator
+    (``torch.manual_seed``): draws taken after two such calls repeat.
+    """
+    import torch
+
+    return torch.rand(int(n), dtype=torch.float64).numpy().copy()
+
+
+OPS["torch_global_rand"] = _torch_global_rand
