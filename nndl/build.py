@@ -141,16 +141,66 @@ def _nbgrader_meta(grade_id: str, *, grade: bool, solution: bool, locked: bool, 
     return {"nbgrader": meta}
 
 
+def names_used(func: object, candidates: set[str]) -> set[str]:
+    """Contract names a check uses: ``impl.<name>`` attributes and string constants naming a
+    contract function, in the check and (transitively) in the module-level helpers it calls."""
+    import inspect
+    import textwrap
+
+    module = inspect.getmodule(func)
+    seen: set[str] = set()
+    found: set[str] = set()
+    todo = [func]
+    while todo:
+        fn = todo.pop()
+        if getattr(fn, "__name__", None) in seen:
+            continue
+        seen.add(fn.__name__)
+        try:
+            tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+        except (OSError, TypeError):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and node.attr in candidates:
+                found.add(node.attr)
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in candidates:
+                found.add(node.value)
+            elif isinstance(node, ast.Name) and module is not None:
+                helper = getattr(module, node.id, None)
+                if inspect.isfunction(helper) and helper.__module__ == module.__name__:
+                    todo.append(helper)
+    return found
+
+
 def source_notebook(assignment: str, set_name: str, cfg: Course | None = None) -> nbformat.NotebookNode:
-    """The nbgrader source notebook of one set (with solutions and hidden tests)."""
+    """The nbgrader source notebook of one set (with solutions and hidden tests).
+
+    Each contract name's test cell is placed after the last solution cell that
+    defines a name its checks use, so it runs in a notebook where everything
+    it calls already exists.
+    """
     cfg = cfg or course()
     exset = cfg.set(assignment, set_name)
     checkset = load_checkset(assignment, set_name)
     path = paths.solution_file(assignment, set_name)
+    parsed = parse_solution(path)
+    defined_at: dict[str, int] = {}
+    for n, cell in enumerate(parsed):
+        if cell.role == "solution":
+            for name in defined_names(cell.source):
+                defined_at.setdefault(name, n)
+    placement: dict[int, list[str]] = {}
+    for target in checkset.targets:
+        if target not in defined_at:
+            raise BuildError(f"{path}: checks target {target!r} but no solution cell defines it")
+        needed = {target}
+        for _, check in checkset:
+            if check.target == target:
+                needed |= names_used(check.func, set(defined_at))
+        placement.setdefault(max(defined_at[name] for name in needed), []).append(target)
     cells = []
-    seen_targets: set[str] = set()
     used_answers: set[str] = set()
-    for n, cell in enumerate(parse_solution(path)):
+    for n, cell in enumerate(parsed):
         if cell.role == "plain":
             new = (new_markdown_cell if cell.kind == "markdown" else new_code_cell)(cell.source)
             new.id = f"{cell.kind}-{n}"
@@ -171,20 +221,14 @@ def source_notebook(assignment: str, set_name: str, cfg: Course | None = None) -
             new = new_code_cell(cell.source, metadata=_nbgrader_meta(names[0], grade=False, solution=True, locked=False))
             new.id = names[0]
             cells.append(new)
-            for target in names:
-                group = [c for _, c in checkset if c.target == target]
-                if not group or target in seen_targets:
-                    continue
-                seen_targets.add(target)
-                points = sum(exset.checks[c.id] for c in group)
-                test = new_code_cell(
-                    test_cell_source(assignment, set_name, target, has_instructor=any(not c.public for c in group)),
-                    metadata=_nbgrader_meta(f"test_{target}", grade=True, solution=False, locked=True, points=points))
-                test.id = f"test_{target}"
-                cells.append(test)
-    missing = [t for t in checkset.targets if t not in seen_targets]
-    if missing:
-        raise BuildError(f"{path}: checks target {missing} but no solution cell defines them")
+        for target in placement.get(n, []):
+            group = [c for _, c in checkset if c.target == target]
+            points = sum(exset.checks[c.id] for c in group)
+            test = new_code_cell(
+                test_cell_source(assignment, set_name, target, has_instructor=any(not c.public for c in group)),
+                metadata=_nbgrader_meta(f"test_{target}", grade=True, solution=False, locked=True, points=points))
+            test.id = f"test_{target}"
+            cells.append(test)
     unused = sorted(set(exset.manual) - used_answers)
     if unused:
         raise BuildError(f"{path}: course.toml gives points to answers {unused} that have no answer cell")

@@ -143,6 +143,8 @@ def run_check(check: Check, impl: Impl, *, points: float | None = None) -> Check
     """Run one check; every outcome becomes a CheckResult (the grader never crashes on a submission)."""
     max_points = check_points(check) if points is None else points
     start = time.perf_counter()
+    if isinstance(impl, Impl):
+        impl.reset_probes()  # every check probes determinism afresh
     try:
         check(impl, rng=check_rng(check))
     except (Exception, SystemExit) as exc:  # noqa: BLE001 - every failure is a result

@@ -28,7 +28,8 @@ def _table(reports: list) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    console = Console()
+    # Not a terminal (CI logs, pipes): rich would wrap at 80 columns and truncate set names.
+    console = Console(width=None if sys.stdout.isatty() else 160)
     for rep in reports:
         table = Table(title=f"{rep.submission} as {rep.set}: {rep.score:g}/{rep.max_score:g} "
                             f"({rep.seconds:.1f} s)", show_lines=False)
@@ -49,6 +50,10 @@ def grade_main(argv: list[str] | None = None) -> int:
     parser.add_argument("--set", dest="set_name", help="exercise set (default: notebook metadata or file name)")
     parser.add_argument("--json", action="store_true", help="one JSON object per submission")
     parser.add_argument("--public-only", action="store_true", help="run only the public checks")
+    parser.add_argument("--db", type=Path, metavar="FILE",
+                        help="record each result in this SQLite file (one transaction per submission); "
+                             "submissions already recorded with the same content are not graded again")
+    parser.add_argument("--regrade", action="store_true", help="with --db: grade again what is recorded")
     parser.add_argument("--verify-gradebook", type=Path, metavar="COURSE_DIR",
                         help="re-grade an nbgrader course's autograded submissions and flag differences")
     args = parser.parse_args(argv)
@@ -60,6 +65,8 @@ def grade_main(argv: list[str] | None = None) -> int:
         return 0
     if not args.paths:
         parser.error("give at least one submission PATH (or --verify-gradebook COURSE_DIR)")
+    if args.db:
+        return _grade_into_ledger(args)
     from nndl.grading import grade_paths
 
     reports = grade_paths(args.paths, args.set_name, instructor=False if args.public_only else None)
@@ -68,6 +75,37 @@ def grade_main(argv: list[str] | None = None) -> int:
             print(json.dumps(rep.as_json()))
     else:
         _table(reports)
+    return 0
+
+
+def _grade_into_ledger(args: argparse.Namespace) -> int:
+    """Grade one file at a time, committing each result before the next starts."""
+    from nndl.config import course
+    from nndl.grading import grade_submission, hidden_paths, instructor_checks_available
+    from nndl.ledger import Ledger
+    from nndl.loader import load_submission
+    from nndl.sandbox import Sandbox
+
+    cfg = course()
+    instructor = False if args.public_only else instructor_checks_available()
+    ledger = Ledger(args.db)
+    try:
+        with Sandbox(cfg.limits, hidden_paths=hidden_paths(args.paths, [args.db.resolve().parent])) as box:
+            for path in args.paths:
+                sub = load_submission(path, args.set_name, cfg)
+                stored = None if args.regrade else ledger.recorded(path, sub.set_key)
+                if stored is None:
+                    stored = grade_submission(sub, box, instructor=instructor, cfg=cfg).as_json()
+                    ledger.record(path, sub.set_key, stored)
+                    status = "graded"
+                else:
+                    status = "already recorded"
+                if args.json:
+                    print(json.dumps(stored), flush=True)
+                else:
+                    print(f"{status}: {path} as {stored['set']}: {stored['score']:g}/{stored['max_score']:g}", flush=True)
+    finally:
+        ledger.close()
     return 0
 
 

@@ -4,6 +4,8 @@ verify the gradebook in the sandbox, print the score table."""
 
 from __future__ import annotations
 
+import sys
+
 import shutil
 import time
 from pathlib import Path
@@ -16,7 +18,6 @@ def run(root: Path | None = None, *, sets: list[str] | None = None, verify: bool
     from rich.console import Console
     from rich.table import Table
 
-    import sys
 
     # The sample students are built from the test suite's mutants (tests/samples.py), so the
     # demo runs from a checkout of the repository, whose root must be importable.
@@ -24,7 +25,8 @@ def run(root: Path | None = None, *, sets: list[str] | None = None, verify: bool
         sys.path.insert(0, str(paths.REPO_ROOT))
     from tests import samples
 
-    console = Console()
+    # Not a terminal (CI logs, pipes): rich would wrap at 80 columns and truncate set names.
+    console = Console(width=None if sys.stdout.isatty() else 160)
     cfg = course()
     root = root or paths.BUILD / "course"
     if root.exists():

@@ -20,7 +20,7 @@ from typing import Any
 
 from nndl import paths
 from nndl.checks import CheckResult, check_points, load_checkset, run_check
-from nndl.config import Course, course
+from nndl.config import Course, Limits, course
 from nndl.loader import Submission, load_submission
 
 
@@ -94,6 +94,7 @@ def grade_submission(sub: Submission, sandbox: Any, *, instructor: bool = True, 
     except Exception as exc:  # noqa: BLE001 - the grader never crashes on a submission
         return _zero_report(sub, f"the submission could not be loaded ({type(exc).__name__}: {exc})", instructor)
     results: list[CheckResult] = []
+    where = "your notebook" if sub.path.suffix == ".ipynb" else "your file"
     try:
         for _, check in checkset:
             if not (instructor or check.public):
@@ -101,6 +102,7 @@ def grade_submission(sub: Submission, sandbox: Any, *, instructor: bool = True, 
             try:
                 session.ensure_alive()
                 session.begin_check(cfg.limits.check_seconds)
+                session.impl.where = where
                 result = run_check(check, session.impl)
             except Exception as exc:  # noqa: BLE001
                 result = CheckResult(check.id, 0.0, check_points(check), False,
@@ -115,11 +117,17 @@ def grade_submission(sub: Submission, sandbox: Any, *, instructor: bool = True, 
 
 
 def grade_paths(files: Sequence[Path], set_name: str | None = None, *, instructor: bool | None = None,
-                sandbox: Any = None, extra_hidden: Iterable[Path] = ()) -> list[SetReport]:
-    """Grade several files, each in its own worker of one warm sandbox."""
+                sandbox: Any = None, extra_hidden: Iterable[Path] = (), limits: Limits | None = None) -> list[SetReport]:
+    """Grade several files, each in its own worker of one warm sandbox.
+
+    A bad file (unreadable, not a notebook, wrong set) is reported with its
+    reason and never stops the others.
+    """
     from nndl.sandbox import Sandbox
 
     cfg = course()
+    if limits is not None:
+        cfg = dataclasses.replace(cfg, limits=limits)
     if instructor is None:
         instructor = instructor_checks_available()
     subs = [load_submission(Path(f), set_name, cfg) for f in files]

@@ -124,6 +124,17 @@ def invoke(fn: Any, args: tuple, kwargs: dict, store: ObjectStore, filenames: tu
     return {"ok": encoded, "mutated": mutated, "warnings": warned}
 
 
+def _canonical(encoded: Any) -> Any:
+    """Encoded plain data with handle ids blanked: two figures from two calls compare equal."""
+    if type(encoded) is dict:
+        if "__handle__" in encoded:
+            return {"__handle__": 0, "type": encoded.get("type")}
+        return {k: _canonical(v) for k, v in encoded.items()}
+    if type(encoded) is list:
+        return [_canonical(v) for v in encoded]
+    return encoded
+
+
 def lookup(namespace: Mapping[str, Any], name: str) -> tuple[bool, Any]:
     try:
         return True, namespace[name]
@@ -142,15 +153,43 @@ class Impl:
             raise AttributeError(name)
         return _Function(self, name)
 
+    #: Names already called twice (the determinism probe) in the current check; reset by close().
+    _probed: set[str]
+
+    def _call_probed(self, name: str, args: tuple, kwargs: dict) -> dict:
+        """The first call of each function in a check is made twice on fresh copies of the
+        arguments: a submission that answers right only some of the time (a counter, unseeded
+        global randomness) is caught even by a check that calls it once."""
+        __tracebackhide__ = True
+        probed = self.__dict__.setdefault("_probed", set())
+        first = self._call(name, args, kwargs)
+        if name in probed or "ok" not in first:
+            return first
+        probed.add(name)
+        second = self._call(name, args, kwargs)
+        if "ok" in second and _canonical(first["ok"]) != _canonical(second["ok"]):
+            call = messages.call_repr(name, args, kwargs)
+            try:
+                a, b = decode(first["ok"]), decode(second["ok"])
+                shown = f"{messages.short(a)}, then {messages.short(b)}"
+            except NotPlainError:
+                shown = "two different values"
+            raise SubmissionError(f"{call} returned {shown} for the same input. Hint: results must not "
+                                  "depend on hidden state (counters, unseeded global random numbers).")
+        return first
+
     def call(self, name: str, *args: Any, **kwargs: Any) -> Any:
         __tracebackhide__ = True
-        outcome = self._call(name, args, kwargs)
+        outcome = self._call_probed(name, args, kwargs)
         return self._unwrap(outcome, messages.call_repr(name, args, kwargs), name)
+
+    def reset_probes(self) -> None:
+        self.__dict__["_probed"] = set()
 
     def call_with_warnings(self, name: str, *args: Any, **kwargs: Any) -> tuple[Any, list[str]]:
         """Like :meth:`call`, also returning the warnings the call emitted (``"RuntimeWarning: ..."``)."""
         __tracebackhide__ = True
-        outcome = self._call(name, args, kwargs)
+        outcome = self._call_probed(name, args, kwargs)
         value = self._unwrap(outcome, messages.call_repr(name, args, kwargs), name)
         warned = outcome.get("warnings", [])
         if type(warned) is not list or not all(type(w) is str for w in warned):
@@ -256,3 +295,4 @@ class LocalImpl(Impl):
         from nndl.ops import close_all
 
         close_all(self._store)
+        self.reset_probes()

@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+import warnings
 from pathlib import Path
 
 import nbformat
@@ -91,7 +92,9 @@ def _notebook_cells(text: str, problems: list[str]) -> tuple[list[Cell], dict]:
         problems.append("the notebook has no list of cells")
         return [], {}
     try:
-        nb = nbformat.reads(text, as_version=4)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # e.g. duplicate cell ids: repaired, and reported below
+            nb = nbformat.reads(text, as_version=4)
     except Exception as exc:  # noqa: BLE001 - nbformat raises many types on bad input
         problems.append(f"the notebook could not be read ({type(exc).__name__}); its cells are read as they are")
         nb = None

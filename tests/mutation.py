@@ -84,6 +84,7 @@ def namespace(reference: types.ModuleType, overrides: Mapping[str, Any], delete:
 
 def run(check: Check, ns: dict) -> None:
     impl = LocalImpl(ns, where="the mutant")
+    impl.reset_probes()
     try:
         check(impl, rng=check_rng(check))
     finally:

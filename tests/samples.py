@@ -13,9 +13,19 @@ import textwrap
 PARTIAL = {
     "ada": {
         "activations": ["logistic_naive_overflows"],
+        "linear_nets": ["is_injective_det"],
+        "random_nets": ["activation_after_output"],
+        "derivatives": ["grad_f_M_transposed"],
+        "gradient_ascent": ["ascent_one_step_too_many"],
+        "precision_sgd": ["sgd_missing_half"],
     },
     "grace": {
         "activations": ["leaky_relu_sign_error", "tanh_missing_factor_2"],
+        "linear_nets": ["compose_reversed_order"],
+        "random_nets": ["response_returns_tensor"],
+        "derivatives": ["newton_returns_step", "hess_sq_norm_identity"],
+        "gradient_ascent": ["ascent_descends"],
+        "precision_sgd": ["sgd_objective_missing_first_value", "estimation_error_not_squared"],
     },
 }
 

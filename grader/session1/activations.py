@@ -141,7 +141,7 @@ def check_logistic_values(impl, *, rng):
 
 @checks.check("logistic")
 def check_logistic_stable(impl, *, rng):
-    """For |x| up to 1e4: finite, in [0, 1], monotone, and no overflow warning."""
+    """For |x| up to 1e4: finite, in [0, 1], monotone, correct, and no overflow warning."""
     x = np.concatenate([[-EXTREME, -1000.0, -750.0, -710.0, 0.0, 710.0, 750.0, 1000.0, EXTREME],
                         rng.uniform(-EXTREME, EXTREME, size=20)])
     x.sort()
@@ -155,6 +155,11 @@ def check_logistic_stable(impl, *, rng):
         fail(call, short(y), "values in [0, 1]")
     if np.any(np.diff(y) < 0):
         fail(call, short(y), "a non-decreasing result for sorted inputs")
+    from scipy.special import expit
+
+    # Stable *and* right: a constant in [0, 1] is stable too.  Absolute accuracy as in the
+    # reference check (tails are tiny; 1e-15 allows ~1 ulp of 1 - sigma near the top).
+    assert_close(y, expit(x), call, rtol=RTOL_EXACT, atol=1e-15, hint="1 / (1 + exp(-x)), computed stably")
 
 
 @checks.check("logistic", public=False)

@@ -51,6 +51,11 @@ def logistic_clipped(x):
     return 1.0 / (1.0 + np.exp(-x))
 
 
+def logistic_constant(x):
+    # In [0, 1], monotone, never overflows -- and wrong.
+    return np.full(np.shape(x), 0.5)
+
+
 def logistic_tanh_sign(x):
     x = np.asarray(x, dtype=float)
     return 0.5 * (1.0 - np.tanh(0.5 * x))
@@ -115,7 +120,12 @@ MUTANTS = [
     Mutant("logistic_naive_overflows", {"logistic": logistic_naive},
            {"logistic_stable": r"emitted 'RuntimeWarning: overflow.*Hint: exp\(-x\) overflows"}),
     Mutant("logistic_clipped", {"logistic": logistic_clipped},
-           {"logistic_values": r"logistic\(.*\) returned", "logistic_matches_reference": "logistic"}),
+           {"logistic_values": r"logistic\(.*\) returned", "logistic_matches_reference": "logistic",
+            "logistic_stable": r"Hint: 1 / \(1 \+ exp\(-x\)\), computed stably"}),
+    Mutant("logistic_constant_half", {"logistic": logistic_constant},
+           {"logistic_values": "logistic", "logistic_stable": "computed stably",
+            "logistic_matches_reference": "logistic", "tanh_identity": "tanh_via_logistic",
+            "tanh_range": "tanh_via_logistic"}),
     Mutant("logistic_sign_error", {"logistic": logistic_tanh_sign},
            {"logistic_values": "logistic", "logistic_stable": "non-decreasing",
             "logistic_matches_reference": "logistic", "tanh_identity": "tanh_via_logistic",

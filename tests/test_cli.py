@@ -1,0 +1,87 @@
+"""``nndl-grade`` end to end: JSON shape, set detection, blank stubs score 0 with reasons,
+the reference scores full marks in the sandbox (the same verdict as in-process)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from nndl import paths
+from nndl.config import course
+
+pytestmark = pytest.mark.slow
+
+SETS = course().all_sets()
+
+
+def _run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "nndl.cli_grade", *args], capture_output=True, text=True,
+                          timeout=600)
+
+
+@pytest.fixture(scope="module")
+def stub_and_reference_reports(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("subs")
+    files = []
+    for assignment, set_name in SETS:
+        stub = folder / "stubs" / f"{set_name}.py"
+        stub.parent.mkdir(exist_ok=True)
+        shutil.copy(paths.stub_file(assignment, set_name), stub)
+        ref = folder / "refs" / f"my_{set_name}.py"  # any file name, with --set
+        ref.parent.mkdir(exist_ok=True)
+        shutil.copy(paths.solution_file(assignment, set_name), ref)
+        files.append((set_name, stub, ref))
+    reports = {}
+    for set_name, stub, ref in files:
+        proc = _run(str(stub), str(ref), "--set", set_name, "--json")
+        assert proc.returncode == 0, proc.stderr
+        lines = [json.loads(line) for line in proc.stdout.splitlines()]
+        reports[set_name] = lines
+    return reports
+
+
+def test_json_has_the_documented_shape(stub_and_reference_reports):
+    for lines in stub_and_reference_reports.values():
+        for obj in lines:
+            assert {"set", "submission", "score", "max_score", "checks"} <= set(obj)
+            for check in obj["checks"]:
+                assert set(check) == {"id", "points", "max_points", "passed", "message"}
+
+
+@pytest.mark.parametrize(("assignment", "set_name"), SETS)
+def test_blank_stub_scores_zero_with_a_reason_for_every_check(assignment, set_name, stub_and_reference_reports):
+    stub = stub_and_reference_reports[set_name][0]
+    assert stub["score"] == 0
+    assert stub["max_score"] == pytest.approx(course().set(assignment, set_name).max_auto_points)
+    for check in stub["checks"]:
+        assert not check["passed"] and check["message"], check
+        assert "internal grader error" not in check["message"]
+
+
+@pytest.mark.parametrize(("assignment", "set_name"), SETS)
+def test_reference_scores_full_marks_in_the_sandbox(assignment, set_name, stub_and_reference_reports):
+    ref = stub_and_reference_reports[set_name][1]
+    failing = [f"{c['id']}: {c['message']}" for c in ref["checks"] if not c["passed"]]
+    assert not failing
+    assert ref["score"] == pytest.approx(ref["max_score"])
+
+
+def test_set_is_taken_from_the_file_name_and_table_output(tmp_path):
+    path = tmp_path / "activations.py"
+    shutil.copy(paths.solution_file("session1", "activations"), path)
+    proc = _run(str(path))
+    assert proc.returncode == 0, proc.stderr
+    assert "session1/activations" in proc.stdout and "leaky_relu_definition" in proc.stdout
+
+
+def test_unknown_set_is_a_clear_reason_not_a_crash(tmp_path):
+    path = tmp_path / "homework.py"
+    path.write_text("x = 1\n")
+    proc = _run(str(path), "--json")
+    assert proc.returncode == 0, proc.stderr
+    obj = json.loads(proc.stdout)
+    assert obj["score"] == 0 and "cannot tell which exercise set" in obj["problems"][0]
