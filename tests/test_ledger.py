@@ -55,7 +55,7 @@ def test_kill_and_restart_keeps_every_grade_exactly_once(tmp_path):
         time.sleep(0.05)
     assert proc.poll() is None, f"the batch ended before it could be killed: {proc.communicate()}"
     os.killpg(proc.pid, signal.SIGKILL)  # the whole grading process group, mid-batch
-    proc.wait()
+    proc.communicate()  # reap it and close its pipes
     partial = _rows(db)
     assert 2 <= len(partial) < N
 
