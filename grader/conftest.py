@@ -46,10 +46,10 @@ def _sandbox_session(pytestconfig: pytest.Config):
         yield None
         return
     from nndl.grading import hidden_paths
-    from nndl.sandbox import Cell, Sandbox
+    from nndl.sandbox import Sandbox
 
     with Sandbox(course().limits, hidden_paths=hidden_paths([sub.path])) as box:
-        session = box.load([Cell(c.index, c.source, c.label) for c in sub.cells], filename=sub.path.name)
+        session = box.load(sub.cells, filename=sub.path.name)
         try:
             yield session
         finally:

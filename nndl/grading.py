@@ -81,16 +81,13 @@ def _zero_report(sub: Submission, reason: str, instructor: bool) -> SetReport:
 
 def grade_submission(sub: Submission, sandbox: Any, *, instructor: bool = True, cfg: Course | None = None) -> SetReport:
     """Grade one loaded submission in ``sandbox`` (a :class:`nndl.sandbox.Sandbox`)."""
-    from nndl.sandbox import Cell as SandboxCell
-
     cfg = cfg or course()
     start = time.perf_counter()
     if not sub.set_name:
         return SetReport(sub.set_key, str(sub.path), 0.0, 0.0, [], sub.problems)
     checkset = load_checkset(sub.assignment, sub.set_name)
     try:
-        session = sandbox.load([SandboxCell(c.index, c.source, c.label) for c in sub.cells],
-                               filename=sub.path.name)
+        session = sandbox.load(sub.cells, filename=sub.path.name)
     except Exception as exc:  # noqa: BLE001 - the grader never crashes on a submission
         return _zero_report(sub, f"the submission could not be loaded ({type(exc).__name__}: {exc})", instructor)
     results: list[CheckResult] = []

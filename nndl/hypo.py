@@ -26,8 +26,26 @@ ENV_VAR = "NNDL_HYPOTHESIS_PROFILE"
 
 
 @functools.cache
+def _private_storage() -> str:
+    """A discarded home for hypothesis' caches (it caches source constants under
+    ``.hypothesis/`` even without a database): grading writes nothing to the cwd."""
+    import atexit
+    import shutil
+    import tempfile
+
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    home = tempfile.mkdtemp(prefix="nndl-hypothesis-")
+    atexit.register(shutil.rmtree, home, ignore_errors=True)
+    set_hypothesis_home_dir(home)
+    return home
+
+
+@functools.cache
 def _profile(name: str) -> hypothesis.settings:
     cfg = course().hypothesis[name]
+    if not cfg.database:
+        _private_storage()
     return hypothesis.settings(
         max_examples=cfg.max_examples,
         derandomize=cfg.derandomize,

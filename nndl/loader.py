@@ -28,6 +28,8 @@ _MARKER = re.compile(r"^# %%.*$", re.MULTILINE)
 
 @dataclasses.dataclass(frozen=True)
 class Cell:
+    """One unit of submission code, executed independently (an error in one cell does not stop the next)."""
+
     index: int
     source: str
     label: str
@@ -113,8 +115,6 @@ def _notebook_cells(text: str, problems: list[str]) -> tuple[list[Cell], dict]:
             grade_ids.append(nbg["grade_id"])
         if nbg.get("grade") and not nbg.get("solution"):
             continue  # a test cell: the grader runs its checks itself
-        # IPython magics and shell escapes are not Python; the sandbox has no shell.
-        source = "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.split("\n"))
         cells.append(Cell(i, source, f"cell {i + 1}"))
     dupes = sorted({g for g in grade_ids if grade_ids.count(g) > 1})
     if dupes:
