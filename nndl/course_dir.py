@@ -44,6 +44,11 @@ def config_text(cfg: Course) -> str:
         f"c.ExecutePreprocessor.timeout = {int(max(60, 20 * call))}",
         "c.Execute.interrupt_on_timeout = True",
         "c.ExecutePreprocessor.kernel_name = 'python3'",
+        # Feedback shows students their results and the checks' messages, not the hidden part of
+        # the test cells (it only names the instructor-only checks, but need not be shown at all).
+        "from nbgrader.preprocessors import GetGrades, ClearHiddenTests",
+        "from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor",
+        "c.GenerateFeedback.preprocessors = [GetGrades, CSSHTMLHeaderPreprocessor, ClearHiddenTests]",
         "",
     ])
 

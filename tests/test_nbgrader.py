@@ -72,6 +72,11 @@ def test_feedback_is_html_with_the_check_messages(graded_course):
             assert html.exists(), html
     text = (graded_course / "feedback" / "blank" / ASSIGNMENT / "activations.html").read_text()
     assert "leaky_relu is still the stub; fill in its body." in text
+    for student in ("reference", "blank"):
+        for set_name in SETS:
+            html = (graded_course / "feedback" / student / ASSIGNMENT / f"{set_name}.html").read_text()
+            assert "HIDDEN TESTS" not in html and "run_instructor" not in html
+            assert "import solutions" not in html and "from solutions" not in html
 
 
 def test_verify_gradebook_flags_tampering_and_only_it(graded_course):

@@ -126,10 +126,11 @@ def _isolate_filesystem(spec: dict) -> None:
     if home and os.path.isdir(home) and home not in ("/", "/tmp"):
         _linux.mount("tmpfs", home, "tmpfs", _linux.MS_NOSUID | _linux.MS_NODEV,
                      f"size={size}m,nr_inodes=20000,mode=755,uid={uid},gid={gid}")
-        for path, fd in zip(keep, keep_fds):
-            # The Python installation may live in the home directory (pyenv): bind it back, read-only.
-            os.makedirs(path, mode=0o755, exist_ok=True)
-            _linux.bind(f"/proc/self/fd/{fd}", path, readonly=True)
+    for path, fd in zip(keep, keep_fds):
+        # The Python installation (pyenv in the home directory, a virtual environment in a
+        # checkout under /tmp) and nndl itself: bound back, read-only, over the fresh tmpfs.
+        os.makedirs(path, mode=0o755, exist_ok=True)
+        _linux.bind(f"/proc/self/fd/{fd}", path, readonly=True)
     for fd in keep_fds:
         os.close(fd)
     os.makedirs(SCRATCH, mode=0o700, exist_ok=True)

@@ -73,17 +73,15 @@ def _import_runtime() -> dict:
     return failed
 
 
-def _keep_paths(home: str) -> list[str]:
-    """Directories of the Python installation that lie inside the home directory (e.g. pyenv)."""
-    if not home or home == "/":
+def _keep_paths(covered: list[str]) -> list[str]:
+    """Directories of the Python installation and of nndl that lie inside a directory the
+    worker covers with a fresh tmpfs (the home directory with pyenv, /tmp with a checkout
+    cloned there): the worker binds them back, read-only."""
+    covered = [os.path.realpath(c) for c in covered if c and c != "/" and os.path.isdir(c)]
+    if not covered:
         return []
-    home = os.path.realpath(home)
-    candidates = {os.path.realpath(p) for p in (sys.base_prefix, sys.base_exec_prefix, sys.prefix, sys.exec_prefix)}
-    candidates |= {os.path.realpath(p) for p in sys.path if p and os.path.isdir(p)}
-    import nndl
-
-    candidates.add(os.path.realpath(os.path.dirname(os.path.abspath(nndl.__file__))))
-    inside = sorted(p for p in candidates if p.startswith(home + os.sep))
+    # The same paths the hiding step leaves visible (never the checkout root as a whole).
+    inside = sorted(p for p in _needed_paths() if any(p.startswith(c + os.sep) for c in covered))
     keep: list[str] = []
     for p in inside:
         if not any(p == k or p.startswith(k + os.sep) for k in keep):
@@ -187,7 +185,7 @@ def main(ctl_fd: int, parent_pid: int) -> None:
             facts["namespaces"] = f"failed: {exc.strerror or exc}"
     facts["import_failed"] = _import_runtime()
     home = config.get("home") or ""
-    facts["keep"] = _keep_paths(home)
+    facts["keep"] = _keep_paths([home, "/tmp", "/var/tmp", "/dev/shm"])
     if namespaces:
         facts.update(_confine_zygote(config, _linux))
     try:
