@@ -35,6 +35,7 @@ def graded_course(tmp_path_factory):
     course_dir.submit(root, "mallory", ASSIGNMENT, {"activations": tampered})
     course_dir.nbgrader(root, "autograde", ASSIGNMENT, "--force")
     course_dir.nbgrader(root, "generate_feedback", ASSIGNMENT, "--force")
+    course_dir.nbgrader(root, "export")
     return root
 
 
@@ -77,6 +78,17 @@ def test_feedback_is_html_with_the_check_messages(graded_course):
             html = (graded_course / "feedback" / student / ASSIGNMENT / f"{set_name}.html").read_text()
             assert "HIDDEN TESTS" not in html and "run_instructor" not in html
             assert "import solutions" not in html and "from solutions" not in html
+
+
+def test_export_lists_every_student(graded_course):
+    import csv
+
+    with open(graded_course / "grades.csv", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    by_student = {r["student_id"]: float(r["score"]) for r in rows if r["assignment"] == ASSIGNMENT}
+    assert set(by_student) == {"reference", "blank", "mallory"}
+    assert by_student["blank"] == 0
+    assert by_student["reference"] == pytest.approx(sum(course().set(ASSIGNMENT, s).max_auto_points for s in SETS))
 
 
 def test_verify_gradebook_flags_tampering_and_only_it(graded_course):

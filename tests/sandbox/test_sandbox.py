@@ -100,7 +100,10 @@ def test_repository_root_hidden_around_what_the_worker_needs():
         src = cells(f"""
             import os
             def look():
-                out = {{"solutions": sorted(os.listdir({str(paths.SOLUTIONS)!r}))}}
+                try:
+                    out = {{"solutions": sorted(os.listdir({str(paths.SOLUTIONS)!r}))}}
+                except OSError as exc:  # a checkout under /tmp is gone with the fresh tmpfs
+                    out = {{"solutions": type(exc).__name__}}
                 try:
                     import solutions.session1.activations
                     out["import"] = "imported"
@@ -114,7 +117,8 @@ def test_repository_root_hidden_around_what_the_worker_needs():
             seen = session.impl.call("look")
         assert seen["lazy"] == "ok"
         if active(repo_box, "filesystem view"):
-            assert seen["solutions"] == [] and seen["import"] != "imported"
+            assert seen["solutions"] in ([], "FileNotFoundError", "PermissionError")
+            assert seen["import"] != "imported"
 
 
 # --- the contract ---------------------------------------------------------------------------------
@@ -431,9 +435,10 @@ def test_hidden_paths_are_empty(box):
     with box.load(src) as session:
         seen = session.impl.call("peek")
     if active(box, "filesystem view"):
-        assert seen["dir"] in ([], "PermissionError")
+        # hidden: empty (read-only tmpfs over it) or absent (a checkout under /tmp, covered by a fresh tmpfs)
+        assert seen["dir"] in ([], "PermissionError", "FileNotFoundError")
         assert seen["solution"] in ("FileNotFoundError", "PermissionError")
-        assert seen["file"] in ("", "PermissionError")
+        assert seen["file"] in ("", "PermissionError", "FileNotFoundError")
         assert seen["import"] != "imported"
     else:
         assert seen["dir"] != []
@@ -468,7 +473,9 @@ def test_writes_land_nowhere(box):
         if active(box, "filesystem view"):
             for t in targets:
                 assert not t.exists(), t
-            assert results[-2:] == ["OSError", "OSError"], results  # read-only repository
+            # a read-only repository (EROFS), or one the worker cannot write (a checkout under /tmp
+            # is covered by a fresh tmpfs: the folders are gone or not the worker's)
+            assert all(r in ("OSError", "PermissionError", "FileNotFoundError") for r in results[-2:]), results
     finally:
         for t in targets:
             if t.exists() and t.read_text() == "tampered":
