@@ -97,15 +97,15 @@ def submit(root: Path, student: str, assignment: str, notebooks: Mapping[str, nb
 # --- filling a release notebook with code ------------------------------------------------------
 
 def _replace_function(source: str, name: str, new_def: str) -> str:
-    """Replace the top-level ``def name`` in ``source`` by ``new_def`` (renamed to ``name``)."""
+    """Replace the top-level ``def name`` in ``source`` by ``new_def``: helper definitions
+    followed by the function, whose last ``def`` is renamed to ``name``."""
     tree = ast.parse(source)
     lines = source.split("\n")
     for node in tree.body:
         if isinstance(node, ast.FunctionDef) and node.name == name:
             start = (node.decorator_list[0].lineno if node.decorator_list else node.lineno) - 1
             new_tree = ast.parse(new_def)
-            fn = new_tree.body[0]
-            assert isinstance(fn, ast.FunctionDef)
+            fn = [n for n in new_tree.body if isinstance(n, ast.FunctionDef)][-1]
             new_lines = new_def.split("\n")
             new_lines[fn.lineno - 1] = new_lines[fn.lineno - 1].replace(f"def {fn.name}(", f"def {name}(", 1)
             return "\n".join(lines[:start] + new_lines + lines[node.end_lineno:])

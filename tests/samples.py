@@ -5,6 +5,7 @@ detection is proven by the tests)."""
 
 from __future__ import annotations
 
+import ast
 import importlib
 import inspect
 import textwrap
@@ -32,12 +33,39 @@ PARTIAL = {
 STUDENTS = ["reference", "blank", *PARTIAL]
 
 
+def _definitions(module) -> dict[str, str]:
+    """Source of every top-level function and assignment of a module, by name."""
+    source = inspect.getsource(module)
+    out = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.FunctionDef):
+            out[node.name] = ast.get_source_segment(source, node)
+        elif isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    out[target.id] = ast.get_source_segment(source, node)
+    return out
+
+
+def _helpers(code: str, definitions: dict[str, str], seen: set[str]) -> list[str]:
+    """Definitions ``code`` uses from the mutants module (recursively), dependencies first."""
+    out = []
+    for node in ast.walk(ast.parse(code)):
+        if isinstance(node, ast.Name) and node.id in definitions and node.id not in seen:
+            seen.add(node.id)
+            out += _helpers(definitions[node.id], definitions, seen) + [definitions[node.id]]
+    return out
+
+
 def replacements(assignment: str, set_name: str, mutant_ids: list[str]) -> dict[str, str]:
-    """``{function name: source}`` of the named mutants' overrides."""
+    """``{function name: source}`` of the named mutants' overrides, each preceded by the
+    module-level helpers it calls (so the code runs as pasted into a notebook)."""
     module = importlib.import_module(f"tests.{assignment}.mutants.{set_name}")
+    definitions = {k: v for k, v in _definitions(module).items() if k not in ("MUTANTS", "ALTERNATIVES")}
     by_id = {m.id: m for m in module.MUTANTS}
     out = {}
     for mid in mutant_ids:
         for name, fn in by_id[mid].overrides.items():
-            out[name] = textwrap.dedent(inspect.getsource(fn))
+            code = textwrap.dedent(inspect.getsource(fn))
+            out[name] = "\n\n".join(_helpers(code, definitions, {fn.__name__}) + [code])
     return out
