@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import hypothesis
@@ -74,12 +74,13 @@ def settings(**overrides: Any) -> hypothesis.settings:
     return hypothesis.settings(base, **overrides)
 
 
-def given(*args: Any, max_examples: int | None = None, **kwargs: Any) -> Callable[[Callable[..., None]], Callable[[], None]]:
-    """``hypothesis.given`` under the active profile.
+def given(*args: Any, max_examples: int | None = None, examples: Sequence[tuple] = (),
+          **kwargs: Any) -> Callable[[Callable[..., None]], Callable[[], None]]:
+    """``hypothesis.given`` under the active profile, with explicit ``examples`` run first.
 
     Use inside a check::
 
-        @hypo.given(finite_arrays())
+        @hypo.given(finite_arrays(), examples=[(np.zeros(3),)])
         def prop(x):
             ...
         prop()
@@ -87,6 +88,8 @@ def given(*args: Any, max_examples: int | None = None, **kwargs: Any) -> Callabl
     overrides = {} if max_examples is None else {"max_examples": max_examples}
 
     def decorate(fn: Callable[..., None]) -> Callable[[], None]:
+        for example in reversed(examples):
+            fn = hypothesis.example(*example)(fn)
         return settings(**overrides)(hypothesis.given(*args, **kwargs)(fn))
 
     return decorate

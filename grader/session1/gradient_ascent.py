@@ -153,10 +153,7 @@ def check_f_formula(impl, *, rng):
         value = expect_float(impl.f(w), call)
         assert_close(value, _f(w), call, rtol=VALUE_RTOL, atol=VALUE_ATOL, hint=F_HINT)
 
-    for w in SPECIAL:
-        one(np.array(w))
-
-    @hypo.given(strategies.vectors(2, lo=LO, hi=HI))
+    @hypo.given(strategies.vectors(2, lo=LO, hi=HI), examples=[(np.array(w),) for w in SPECIAL])
     def prop(w):
         one(w)
 
@@ -170,10 +167,7 @@ def check_grad_f_matches_true_gradient(impl, *, rng):
     def one(w: np.ndarray) -> None:
         assert_gradient(_grad_f(impl, w), numeric_gradient(_f, w), call_repr("grad_f", (w,)), hint=GRAD_HINT)
 
-    for w in SPECIAL:
-        one(np.array(w))
-
-    @hypo.given(strategies.vectors(2, lo=LO, hi=HI))
+    @hypo.given(strategies.vectors(2, lo=LO, hi=HI), examples=[(np.array(w),) for w in SPECIAL])
     def prop(w):
         one(w)
 
