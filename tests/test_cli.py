@@ -85,3 +85,23 @@ def test_unknown_set_is_a_clear_reason_not_a_crash(tmp_path):
     assert proc.returncode == 0, proc.stderr
     obj = json.loads(proc.stdout)
     assert obj["score"] == 0 and "cannot tell which exercise set" in obj["problems"][0]
+
+
+@pytest.mark.parametrize(("source", "passes"), [("solution", True), ("stub", False)])
+def test_pytest_grader_submission_front_end(source, passes, tmp_path):
+    """`pytest grader/ --submission PATH --set S`: one test per check, in the sandbox."""
+    src = paths.solution_file("session1", "activations") if source == "solution" else \
+        paths.stub_file("session1", "activations")
+    path = tmp_path / "my_work.py"
+    shutil.copy(src, path)
+    proc = subprocess.run([sys.executable, "-m", "pytest", str(paths.GRADER), "-q", "-p", "no:cacheprovider",
+                           "--submission", str(path), "--set", "activations"],
+                          capture_output=True, text=True, timeout=600, cwd=paths.REPO_ROOT)
+    n_checks = len(course().set("session1", "activations").checks)
+    if passes:
+        assert proc.returncode == 0, proc.stdout[-3000:]
+        assert f"{n_checks} passed" in proc.stdout
+    else:
+        assert proc.returncode == 1
+        assert f"{n_checks} failed" in proc.stdout
+        assert "leaky_relu is still the stub; fill in its body." in proc.stdout
