@@ -83,6 +83,7 @@ def _stored_scores(root: Path) -> tuple[dict[tuple[str, str, str, str], float | 
 
 
 def verify_gradebook(root: Path) -> VerifyReport:
+    from nndl.checks import load_checkset
     from nndl.grading import grade_submission, hidden_paths
     from nndl.loader import load_submission
     from nndl.sandbox import Sandbox
@@ -102,8 +103,6 @@ def verify_gradebook(root: Path) -> VerifyReport:
             sub = load_submission(path, f"{assignment}/{nb_name}", cfg)
             report = grade_submission(sub, box, instructor=True, cfg=cfg)
             by_target: dict[str, list[float]] = {}
-            from nndl.checks import load_checkset
-
             checkset = load_checkset(assignment, nb_name)
             for result in report.checks:
                 target = checkset[result.id].target
