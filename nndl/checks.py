@@ -106,9 +106,6 @@ class CheckSet:
     def targets(self) -> list[str]:
         return list(dict.fromkeys(c.target for c in self._checks.values()))
 
-    def points(self, cid: str) -> float:
-        return float(course().set(self.assignment, self.set_name).checks[cid])
-
 
 def load_checkset(assignment: str, set_name: str) -> CheckSet:
     module = importlib.import_module(f"grader.{assignment}.{set_name}")

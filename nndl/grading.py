@@ -91,7 +91,8 @@ def grade_submission(sub: Submission, sandbox: Any, *, instructor: bool = True, 
     except Exception as exc:  # noqa: BLE001 - the grader never crashes on a submission
         return _zero_report(sub, f"the submission could not be loaded ({type(exc).__name__}: {exc})", instructor)
     results: list[CheckResult] = []
-    where = "your notebook" if sub.path.suffix == ".ipynb" else "your file"
+    # One RemoteImpl serves the session across worker restarts.
+    session.impl.where = "your notebook" if sub.path.suffix == ".ipynb" else "your file"
     try:
         for _, check in checkset:
             if not (instructor or check.public):
@@ -99,7 +100,6 @@ def grade_submission(sub: Submission, sandbox: Any, *, instructor: bool = True, 
             try:
                 session.ensure_alive()
                 session.begin_check(cfg.limits.check_seconds)
-                session.impl.where = where
                 result = run_check(check, session.impl)
             except Exception as exc:  # noqa: BLE001
                 result = CheckResult(check.id, 0.0, check_points(check), False,
@@ -114,7 +114,7 @@ def grade_submission(sub: Submission, sandbox: Any, *, instructor: bool = True, 
 
 
 def grade_paths(files: Sequence[Path], set_name: str | None = None, *, instructor: bool | None = None,
-                sandbox: Any = None, extra_hidden: Iterable[Path] = (), limits: Limits | None = None) -> list[SetReport]:
+                extra_hidden: Iterable[Path] = (), limits: Limits | None = None) -> list[SetReport]:
     """Grade several files, each in its own worker of one warm sandbox.
 
     A bad file (unreadable, not a notebook, wrong set) is reported with its
@@ -128,7 +128,5 @@ def grade_paths(files: Sequence[Path], set_name: str | None = None, *, instructo
     if instructor is None:
         instructor = instructor_checks_available()
     subs = [load_submission(Path(f), set_name, cfg) for f in files]
-    if sandbox is not None:
-        return [grade_submission(s, sandbox, instructor=instructor, cfg=cfg) for s in subs]
     with Sandbox(cfg.limits, hidden_paths=hidden_paths(files, extra_hidden)) as box:
         return [grade_submission(s, box, instructor=instructor, cfg=cfg) for s in subs]

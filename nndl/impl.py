@@ -217,9 +217,7 @@ class Impl:
                                       f"{name} is still the stub; fill in its body.")
             if kind == "NotPlainError":
                 raise SubmissionError(f"{call} returned a value that is not plain data: {text}.")
-            if kind == "Timeout":
-                raise SubmissionError(f"{call} {text}")
-            if kind == "Crash":
+            if kind in ("Timeout", "Crash"):  # the sandbox's text completes the sentence
                 raise SubmissionError(f"{call} {text}")
             raise SubmissionError(f"{call} raised {kind}{outcome.get('where', '')}: {text}")
         if outcome.get("mutated"):
