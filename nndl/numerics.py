@@ -124,26 +124,22 @@ def assert_close(actual: np.ndarray | float, desired: np.ndarray | float, call: 
 
 def numeric_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, *, step: float = FD_STEP) -> np.ndarray:
     """Central-difference gradient of scalar ``f`` at ``x`` (any shape); ``x`` is not modified."""
-    x = np.array(x, dtype=np.float64)
-    grad = np.empty_like(x)
-    for idx in np.ndindex(x.shape):
-        h = step * max(1.0, abs(x[idx]))
-        xp, xm = x.copy(), x.copy()
-        xp[idx] += h
-        xm[idx] -= h
-        grad[idx] = (f(xp) - f(xm)) / (xp[idx] - xm[idx])  # the representable step, not h
-    return grad
+    # The Jacobian of a scalar function has the shape of x: one perturbation loop serves both.
+    return numeric_jacobian(f, x, step=step)
 
 
 def numeric_jacobian(g: Callable[[np.ndarray], np.ndarray], x: np.ndarray, *, step: float = FD_STEP) -> np.ndarray:
     """Central-difference Jacobian of vector-valued ``g``: shape ``g(x).shape + x.shape``."""
     x = np.array(x, dtype=np.float64)
+    if x.size == 0:
+        return np.zeros(np.shape(g(x)) + x.shape)
     cols = []
     for idx in np.ndindex(x.shape):
         h = step * max(1.0, abs(x[idx]))
         xp, xm = x.copy(), x.copy()
         xp[idx] += h
         xm[idx] -= h
+        # divide by the representable step xp - xm, not by h
         cols.append((np.asarray(g(xp), dtype=np.float64) - np.asarray(g(xm), dtype=np.float64)) / (xp[idx] - xm[idx]))
     out = np.stack(cols, axis=-1)
     return out.reshape(out.shape[:-1] + x.shape)

@@ -3,7 +3,6 @@ deserves, the grader survives, and nothing is left behind."""
 
 from __future__ import annotations
 
-import os
 import socket
 import threading
 from pathlib import Path
@@ -118,22 +117,12 @@ def test_no_trace_left(graded):
     assert not [f for f in new_files if "nndl_pwned" in f], new_files
 
 
-def _sandbox_processes() -> list[str]:
-    """Processes owned by any sandbox uid, found through /proc (setsid cannot hide them)."""
+def _sandbox_processes() -> list[int]:
+    """Processes owned by any sandbox uid, zombies included, found through /proc (setsid cannot hide them)."""
+    from nndl.sandbox import _linux
     from nndl.sandbox.host import UID_RANGE
 
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            status = Path(f"/proc/{entry}/status").read_text()
-        except OSError:
-            continue
-        uids = next((line.split()[1:] for line in status.splitlines() if line.startswith("Uid:")), [])
-        if any(int(u) in UID_RANGE for u in uids):
-            found.append(f"pid {entry}: {status.splitlines()[0]}")
-    return found
+    return _linux.pids_owned_by(UID_RANGE, zombies=True)
 
 
 def test_no_process_survives(graded):

@@ -15,6 +15,7 @@ import os
 import re
 import signal
 import time
+from collections.abc import Container
 from pathlib import Path
 
 CLONE_NEWNS = 0x00020000
@@ -149,16 +150,21 @@ def _status_fields(pid: int) -> tuple[set[int], str] | None:
     return uids, state
 
 
-def pids_of_uid(uid: int) -> list[int]:
-    """Live (non-zombie) processes whose real, effective or saved uid is ``uid``."""
+def pids_owned_by(uids: Container[int], *, zombies: bool = False) -> list[int]:
+    """Processes whose real, effective or saved uid is in ``uids`` (live ones unless ``zombies``)."""
     found = []
     for name in os.listdir("/proc"):
         if not name.isdigit():
             continue
         st = _status_fields(int(name))
-        if st is not None and uid in st[0] and st[1] not in ("Z", "X"):
+        if st is not None and any(u in uids for u in st[0]) and (zombies or st[1] not in ("Z", "X")):
             found.append(int(name))
     return found
+
+
+def pids_of_uid(uid: int) -> list[int]:
+    """Live (non-zombie) processes whose real, effective or saved uid is ``uid``."""
+    return pids_owned_by({uid})
 
 
 def _kill_pid(pid: int, check_uid: int | None = None) -> None:
