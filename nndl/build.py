@@ -294,18 +294,21 @@ def build_set(assignment: str, set_name: str) -> dict[Path, str]:
     }
 
 
-def build_all(cfg: Course | None = None) -> dict[Path, str]:
+def build_all(cfg: Course | None = None, *, only: str | None = None) -> dict[Path, str]:
+    """Every derived file, by path; ``only``: just one set (a set name or ``assignment/set``)."""
     cfg = cfg or course()
+    sets = [cfg.find_set(only)] if only is not None else cfg.all_sets()
     files: dict[Path, str] = {}
-    for assignment, set_name in cfg.all_sets():
+    for assignment, set_name in sets:
         if paths.solution_file(assignment, set_name).exists():
             files.update(build_set(assignment, set_name))
     return files
 
 
-def write_all() -> list[Path]:
+def write_all(derived: dict[Path, str] | None = None) -> list[Path]:
+    """Write the derived files (default: all of them) that differ from what is on disk."""
     written = []
-    for path, text in build_all().items():
+    for path, text in (build_all() if derived is None else derived).items():
         path.parent.mkdir(parents=True, exist_ok=True)
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8")

@@ -29,6 +29,7 @@ def _float_array(values: Any) -> np.ndarray:
 
 
 def describe_axes(ax: Any) -> dict[str, Any]:
+    from matplotlib.collections import PathCollection
     from matplotlib.contour import ContourSet
     from matplotlib.patches import FancyArrow
 
@@ -37,6 +38,9 @@ def describe_axes(ax: Any) -> dict[str, Any]:
               "label": str(line.get_label())} for line in ax.get_lines()]
     contours = [{"levels": _float_array(c.levels), "filled": bool(c.filled)}
                 for c in ax.collections if isinstance(c, ContourSet)]
+    # ax.scatter's points, in data coordinates.
+    scatters = [{"offsets": _float_array(c.get_offsets()).reshape(-1, 2), "label": str(c.get_label())}
+                for c in ax.collections if type(c) is PathCollection]
     arrows = []
     for patch in ax.patches:
         if isinstance(patch, FancyArrow):
@@ -48,10 +52,13 @@ def describe_axes(ax: Any) -> dict[str, Any]:
         "title": str(title),
         "xlabel": str(ax.get_xlabel()),
         "ylabel": str(ax.get_ylabel()),
+        "xscale": str(ax.get_xscale()),
+        "yscale": str(ax.get_yscale()),
         "xlim": [float(v) for v in ax.get_xlim()],
         "ylim": [float(v) for v in ax.get_ylim()],
         "lines": lines,
         "contours": contours,
+        "scatters": scatters,
         "arrows": np.array(arrows, dtype=np.float64).reshape(-1, 4),
         "n_patches": len(ax.patches),
     }

@@ -19,6 +19,10 @@ PARTIAL = {
         "derivatives": ["grad_f_M_transposed"],
         "gradient_ascent": ["ascent_one_step_too_many"],
         "precision_sgd": ["sgd_missing_half"],
+        "sparsification": ["simulate_seed_recording"],
+        "condensation": ["gradient_negated"],
+        "relu_dictionary": ["lasso_alpha_times_n"],
+        "representation_alignment": ["alignment_nan_for_zero_rows"],
     },
     "grace": {
         "activations": ["leaky_relu_sign_error", "tanh_missing_factor_2"],
@@ -27,6 +31,10 @@ PARTIAL = {
         "derivatives": ["newton_returns_step", "hess_sq_norm_identity"],
         "gradient_ascent": ["ascent_descends"],
         "precision_sgd": ["sgd_objective_missing_first_value", "estimation_error_not_squared"],
+        "sparsification": ["rel_var_range_seed_nan", "figure_against_step_count"],
+        "condensation": ["init_zero_output_is_seed_pairing", "neurons_seed_global_norm"],
+        "relu_dictionary": ["relu_dictionary_capped_ramps_shifted", "solve_times_mean_not_median"],
+        "representation_alignment": ["gradients_negated", "plot_epochs_from_one"],
     },
 }
 

@@ -6,7 +6,10 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from nndl import paths
+from nndl.config import course
 
 KEYS = {"bench", "baseline_s", "ours_s", "ratio", "same_results", "peak_mb"}
 
@@ -18,3 +21,20 @@ def test_optimization_bench_quick_mode_reports_same_results():
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     assert set(result) == KEYS
     assert result["same_results"] is True
+
+
+RESEARCH_SETS = [s for a, s in course().all_sets() if a == "research"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("set_name", RESEARCH_SETS)
+def test_research_bench_quick_mode_reports_same_results(set_name):
+    """Every research set has bench/<set>.py; its --quick run agrees with the seed's algorithm."""
+    bench = paths.REPO_ROOT / "bench" / f"{set_name}.py"
+    assert bench.exists(), f"research set {set_name} has no benchmark bench/{set_name}.py"
+    proc = subprocess.run([sys.executable, str(bench), "--quick"], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert KEYS <= set(result)
+    assert result["bench"] and result["same_results"] is True
+    assert result["baseline_s"] > 0 and result["ours_s"] > 0

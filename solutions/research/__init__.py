@@ -1,0 +1,1 @@
+"""Reference solutions of the research seminar (seeds 000-003)."""
