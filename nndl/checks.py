@@ -66,6 +66,8 @@ class CheckResult:
     message: str
     public: bool = True
     seconds: float = 0.0
+    #: The submission's functions this check called (for :func:`settle_nondeterminism`).
+    calls: tuple[str, ...] = dataclasses.field(default=(), compare=False, repr=False)
 
     def as_json(self) -> dict[str, Any]:
         return {"id": self.id, "points": self.points, "max_points": self.max_points,
@@ -140,6 +142,7 @@ def run_check(check: Check, impl: Impl, *, points: float | None = None) -> Check
     """Run one check; every outcome becomes a CheckResult (the grader never crashes on a submission)."""
     max_points = check_points(check) if points is None else points
     start = time.perf_counter()
+    calls: tuple[str, ...] = ()
     if isinstance(impl, Impl):
         impl.reset_probes()  # every check probes determinism afresh
     try:
@@ -149,11 +152,37 @@ def run_check(check: Check, impl: Impl, *, points: float | None = None) -> Check
     else:
         passed, message = True, ""
     finally:
+        if isinstance(impl, Impl):
+            calls = impl.called_names
         close = getattr(impl, "close", None)
         if close is not None:
             close()
-    return CheckResult(check.id, max_points if passed else 0.0, max_points, passed, message,
-                       check.public, time.perf_counter() - start)
+    result = CheckResult(check.id, max_points if passed else 0.0, max_points, passed, message,
+                         check.public, time.perf_counter() - start, calls)
+    if isinstance(impl, Impl):
+        # A check that caught the probe's failure (one expecting an exception) still fails.
+        result = _settled(result, check.target, impl.nondeterministic)
+    return result
+
+
+def _settled(result: CheckResult, target: str, found: dict[str, str]) -> CheckResult:
+    """``result``, failed with the probe's message if it is about or called a nondeterministic function."""
+    for name in (target, *result.calls):
+        if name in found:
+            if result.message == found[name]:
+                return result
+            return dataclasses.replace(result, points=0.0, passed=False, message=found[name])
+    return result
+
+
+def settle_nondeterminism(results: list[CheckResult], checkset: CheckSet, impl: Impl) -> list[CheckResult]:
+    """Once a check found a function nondeterministic, every check of one grading that is about it
+    or called it fails with the same message, the checks that ran before too: the score does not
+    depend on which check happened to catch it."""
+    found = impl.nondeterministic if isinstance(impl, Impl) else {}
+    if not found:
+        return list(results)
+    return [_settled(r, checkset[r.id].target, found) for r in results]
 
 
 def check_points(check: Check) -> float:
@@ -164,9 +193,10 @@ def run_checks(impl: Impl, assignment: str, set_name: str, *, instructor: bool =
                targets: list[str] | None = None) -> list[CheckResult]:
     """Run a set's checks on ``impl`` in this process (reference, mutants, notebook cells)."""
     checkset = load_checkset(assignment, set_name)
-    return [run_check(c, impl) for _, c in checkset
-            if (instructor or c.public) and (targets is None or c.target in targets)]
+    results = [run_check(c, impl) for _, c in checkset
+               if (instructor or c.public) and (targets is None or c.target in targets)]
+    return settle_nondeterminism(results, checkset, impl)
 
 
 __all__ = ["Check", "CheckResult", "CheckSet", "SubmissionError", "check_rng", "load_checkset",
-           "run_check", "run_checks"]
+           "run_check", "run_checks", "settle_nondeterminism"]

@@ -36,6 +36,8 @@ def run(root: Path | None = None, *, sets: list[str] | None = None, verify: bool
     console.print(f"[bold]course directory[/bold] {root}")
     for assignment, asg in cfg.assignments.items():
         names = [s for s in asg.sets if sets is None or s in sets]
+        if not names:  # --sets names none of this assignment's sets
+            continue
         console.print(f"nbgrader generate_assignment {assignment}")
         course_dir.nbgrader(root, "generate_assignment", assignment, "--force")
         for student in samples.STUDENTS:

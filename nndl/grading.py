@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from nndl import paths
-from nndl.checks import CheckResult, check_points, load_checkset, run_check
+from nndl.checks import CheckResult, check_points, load_checkset, run_check, settle_nondeterminism
 from nndl.config import Course, Limits, course
 from nndl.loader import Submission, load_submission
 
@@ -106,6 +106,7 @@ def grade_submission(sub: Submission, sandbox: Any, *, instructor: bool = True, 
                                      f"internal grader error ({type(exc).__name__}: {exc})", check.public)
             results.append(_with_load_context(result, sub, session.load_report))
         output = session.output
+        results = settle_nondeterminism(results, checkset, session.impl)
     finally:
         session.close()
     return SetReport(sub.set_key, str(sub.path), sum(r.points for r in results),

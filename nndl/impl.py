@@ -21,6 +21,7 @@ a check proven on a mutant in-process behaves the same in the sandbox.
 from __future__ import annotations
 
 import copy
+import time
 import traceback
 import types
 import warnings
@@ -135,6 +136,70 @@ def _canonical(encoded: Any) -> Any:
     return encoded
 
 
+#: Repeats of the first call of each function in a check.  A function that returns the right
+#: answer or a wrong one by a fair coin flip agrees with itself on all of them with probability
+#: 2**-20 < 1e-6.  Calls are cheap (plain data, ~1-5 ms even across the sandbox's boundary).
+PROBE_REPEATS = 20
+#: Seconds of repeats after which a probe stops early: only a function slower than
+#: PROBE_SECONDS / PROBE_REPEATS per call gets fewer repeats (the sandbox bounds each call anyway).
+PROBE_SECONDS = 5.0
+_FATAL = ("Timeout", "Crash")
+
+
+def _fatal(outcome: dict) -> bool:
+    """A call the sandbox had to stop (time limit, crash): it says nothing about determinism."""
+    return outcome.get("error") in _FATAL
+
+
+def _has_handle(encoded: Any) -> bool:
+    if type(encoded) is dict:
+        return "__handle__" in encoded or any(_has_handle(v) for v in encoded.values())
+    if type(encoded) is list:
+        return any(_has_handle(v) for v in encoded)
+    return False
+
+
+def probe_repeats(first: dict) -> int:
+    """How often the probe repeats a first call: :data:`PROBE_REPEATS` for plain data and errors;
+    once for results holding objects (figures, modules), which compare by type only (each repeat
+    would build a figure or a network to compare nothing; their content is what the checks inspect)."""
+    if "ok" in first and _has_handle(first["ok"]):
+        return 1
+    return PROBE_REPEATS
+
+
+def _signature(outcome: dict) -> Any:
+    """What two calls on the same input must agree on: the result, or the kind of error."""
+    if "ok" in outcome:
+        return ("ok", _canonical(outcome["ok"]))
+    if "error" in outcome:
+        return ("error", outcome["error"])
+    return ("missing",)
+
+
+def _nondeterminism_message(name: str, args: tuple, kwargs: dict, first: dict, again: dict) -> str:
+    """The probe's verdict; the two outcomes in a fixed order, so that the same two answers give the
+    same message whichever came first."""
+    call = messages.call_repr(name, args, kwargs)
+
+    def shown(outcome: dict) -> str:
+        try:
+            return messages.short(decode(outcome["ok"]))
+        except NotPlainError:
+            return "a value"
+
+    oks = sorted(shown(o) for o in (first, again) if "ok" in o)
+    errors = sorted(str(o.get("error", "an error")) for o in (first, again) if "ok" not in o)
+    if len(oks) == 2:
+        what = f"returned {oks[0]} on one call and {oks[1]} on another"
+    elif oks:
+        what = f"returned {oks[0]} on one call and failed with {errors[0]} on another"
+    else:
+        what = f"failed with {errors[0]} on one call and with {errors[1]} on another"
+    return (f"{call} {what} for the same input. Hint: results must not depend on hidden state "
+            "(counters, unseeded global random numbers).")
+
+
 def lookup(namespace: Mapping[str, Any], name: str) -> tuple[bool, Any]:
     try:
         return True, namespace[name]
@@ -153,29 +218,49 @@ class Impl:
             raise AttributeError(name)
         return _Function(self, name)
 
-    #: Names already called twice (the determinism probe) in the current check; reset by close().
-    _probed: set[str]
+    #: Per check: (name, returned?) of the first calls probed, and every name called (in order);
+    #: reset by close().
+    _probed: set[tuple[str, bool]]
+    _called: list[str]
+    #: Per implementation (one grading of one submission): the message for each function found
+    #: nondeterministic; never reset, so every later check that calls the function fails with it.
+    _nondeterministic: dict[str, str]
 
     def _call_probed(self, name: str, args: tuple, kwargs: dict) -> dict:
-        """The first call of each function in a check is made twice on fresh copies of the
-        arguments: a submission that answers right only some of the time (a counter, unseeded
-        global randomness) is caught even by a check that calls it once."""
+        """The determinism probe: the first call of each function in a check (the first that returns
+        and the first that raises) is repeated on fresh copies of the arguments (:data:`PROBE_REPEATS`
+        times, see :func:`probe_repeats`), so a submission that answers right only some of the time
+        (a counter, unseeded global random numbers) is caught even by a check that calls it once.  A function found nondeterministic
+        is remembered: every later call of it, in any check of this grading, fails with the same
+        message (and :func:`nndl.checks.settle_nondeterminism` fails the earlier checks too)."""
         __tracebackhide__ = True
-        probed = self.__dict__.setdefault("_probed", set())
+        state = self.__dict__
+        probed = state.setdefault("_probed", set())
+        called = state.setdefault("_called", [])
+        memo = state.setdefault("_nondeterministic", {})
+        if name not in called:
+            called.append(name)
+        if name in memo:
+            raise SubmissionError(memo[name])
         first = self._call(name, args, kwargs)
-        if name in probed or "ok" not in first:
+        # The first call that returns and the first that raises are probed (a check may provoke an
+        # exception before it looks at results).
+        kind = (name, "ok" in first)
+        if kind in probed or "missing" in first or _fatal(first):
             return first
-        probed.add(name)
-        second = self._call(name, args, kwargs)
-        if "ok" in second and _canonical(first["ok"]) != _canonical(second["ok"]):
-            call = messages.call_repr(name, args, kwargs)
-            try:
-                a, b = decode(first["ok"]), decode(second["ok"])
-                shown = f"{messages.short(a)}, then {messages.short(b)}"
-            except NotPlainError:
-                shown = "two different values"
-            raise SubmissionError(f"{call} returned {shown} for the same input. Hint: results must not "
-                                  "depend on hidden state (counters, unseeded global random numbers).")
+        probed.add(kind)
+        started = time.perf_counter()
+        for _ in range(probe_repeats(first)):
+            before = time.perf_counter()
+            again = self._call(name, args, kwargs)
+            self._probe_spent(time.perf_counter() - before)
+            if _fatal(again):
+                return again  # the check fails with this call's timeout or crash
+            if _signature(again) != _signature(first):
+                memo[name] = _nondeterminism_message(name, args, kwargs, first, again)
+                raise SubmissionError(memo[name])
+            if time.perf_counter() - started > PROBE_SECONDS:
+                break
         return first
 
     def call(self, name: str, *args: Any, **kwargs: Any) -> Any:
@@ -184,7 +269,22 @@ class Impl:
         return self._unwrap(outcome, messages.call_repr(name, args, kwargs), name)
 
     def reset_probes(self) -> None:
+        """A new check starts: probe each function's first call again (what was found stays found)."""
         self.__dict__["_probed"] = set()
+        self.__dict__["_called"] = []
+
+    @property
+    def called_names(self) -> tuple[str, ...]:
+        """The functions called in the current check, in order of first call."""
+        return tuple(self.__dict__.get("_called", ()))
+
+    @property
+    def nondeterministic(self) -> dict[str, str]:
+        """``{function: message}`` of every function found nondeterministic so far."""
+        return dict(self.__dict__.get("_nondeterministic", {}))
+
+    def _probe_spent(self, seconds: float) -> None:
+        """Seconds the probe's repeated calls took (a sandbox does not count them against the check)."""
 
     def call_with_warnings(self, name: str, *args: Any, **kwargs: Any) -> tuple[Any, list[str]]:
         """Like :meth:`call`, also returning the warnings the call emitted (``"RuntimeWarning: ..."``)."""

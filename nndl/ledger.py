@@ -46,26 +46,32 @@ class Ledger:
         self.conn.execute("PRAGMA synchronous=FULL")
         self.conn.execute(SCHEMA)
 
-    def recorded(self, submission: Path, set_key: str) -> dict[str, Any] | None:
-        """The stored report if this exact content was already graded as ``set_key``."""
+    def recorded(self, submission: Path, set_key: str, *, sha256: str | None = None) -> dict[str, Any] | None:
+        """The stored report if this exact content (``sha256``, default: the file's now) was already
+        graded as ``set_key``."""
         row = self.conn.execute("SELECT sha256, report FROM grades WHERE submission = ? AND set_key = ?",
                                 (str(Path(submission).resolve()), set_key)).fetchone()
-        if row is None or row[0] != file_digest(submission):
+        if row is None or row[0] != (sha256 or file_digest(submission)):
             return None
         return json.loads(row[1])
 
-    def record(self, submission: Path, set_key: str, report: dict[str, Any]) -> None:
+    def record(self, submission: Path, set_key: str, report: dict[str, Any], *, sha256: str | None = None) -> None:
+        """Commit one result; ``sha256``: the digest of the content that was graded (default: the file's now)."""
         now = _dt.datetime.now(_dt.timezone.utc).isoformat()
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             self.conn.execute(
                 "INSERT OR REPLACE INTO grades VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (str(Path(submission).resolve()), set_key, file_digest(submission), float(report["score"]),
+                (str(Path(submission).resolve()), set_key, sha256 or file_digest(submission), float(report["score"]),
                  float(report["max_score"]), json.dumps(report), now))
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
+
+    def reports(self) -> list[dict[str, Any]]:
+        """Every stored report, by submission path."""
+        return [json.loads(r[0]) for r in self.conn.execute("SELECT report FROM grades ORDER BY submission, set_key")]
 
     def rows(self) -> list[tuple]:
         return self.conn.execute("SELECT submission, set_key, score, max_score FROM grades ORDER BY submission").fetchall()

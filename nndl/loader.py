@@ -18,8 +18,6 @@ import re
 import warnings
 from pathlib import Path
 
-import nbformat
-
 from nndl.config import ConfigError, Course, course
 
 MAX_BYTES = 5 * 2**20
@@ -93,6 +91,10 @@ def _notebook_cells(text: str, problems: list[str]) -> tuple[list[Cell], dict]:
     if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
         problems.append("the notebook has no list of cells")
         return [], {}
+    # Imported here: nbformat takes seconds to import (its JSON-schema format checkers), and the
+    # sandbox (which imports this module for Cell) and .py submissions never need it.
+    import nbformat
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # e.g. duplicate cell ids: repaired, and reported below

@@ -17,8 +17,10 @@ to a test cell with stderr output): warnings and stray stderr output of the
 checks are captured.
 
 The in-notebook verdict runs in the student's kernel, so it can be tampered
-with; ``nndl-grade --verify-gradebook`` re-grades every submission in the
-sandbox and flags differences.
+with: it is what the student reads, never what is recorded.  The course
+directory written by ``nndl course`` makes ``nbgrader autograde`` record each
+test cell's points from the sandbox (:mod:`nndl.autograde`); the kernel's
+value is kept beside it and differences are shown in the cell.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ import warnings
 from collections.abc import Mapping
 from typing import Any
 
-from nndl.checks import CheckResult, load_checkset, run_check
+from nndl.checks import CheckResult, load_checkset, run_check, settle_nondeterminism
 from nndl.impl import LocalImpl
 
 
@@ -45,12 +47,14 @@ class CellGrade:
     def _run(self, public: bool) -> None:
         checkset = load_checkset(self.assignment, self.set_name)
         sink = io.StringIO()
+        results = []
         for _, check in checkset:
             if check.target != self.target or check.public != public:
                 continue
             with warnings.catch_warnings(), contextlib.redirect_stderr(sink):
                 warnings.simplefilter("ignore")
-                result = run_check(check, self._impl)
+                results.append(run_check(check, self._impl))
+        for result in settle_nondeterminism(results, checkset, self._impl):
             self.results.append(result)
             mark = "\u2713" if result.passed else "\u2717"
             line = f"{mark} {result.id} ({result.points:g}/{result.max_points:g})"

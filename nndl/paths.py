@@ -7,6 +7,9 @@ from pathlib import Path
 #: The repository root (the folder holding ``course.toml``).
 REPO_ROOT = Path(__file__).resolve().parents[1]
 COURSE_TOML = REPO_ROOT / "course.toml"
+if not COURSE_TOML.exists() and (Path(__file__).parent / "course.toml").exists():
+    # An installed student kit (``nndl release``) carries its configuration inside the package.
+    COURSE_TOML = Path(__file__).parent / "course.toml"
 SOLUTIONS = REPO_ROOT / "solutions"
 GRADER = REPO_ROOT / "grader"
 ASSIGNMENTS = REPO_ROOT / "assignments"

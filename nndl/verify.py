@@ -1,12 +1,18 @@
-"""``nndl-grade --verify-gradebook COURSE_DIR``: re-grade in the sandbox, flag tampering.
+"""``nndl-grade --verify-gradebook COURSE_DIR``: re-grade in the sandbox, compare per test cell.
 
-``nbgrader autograde`` runs the checks inside the student's own kernel, where
-the student's code could have patched them.  This step re-grades every
-submitted notebook in the sandbox (checks in this process, student code in a
-worker) and compares, test cell by test cell, the sandboxed points with the
-points nbgrader stored.  A difference is a tampering signal (or a
-nondeterministic submission): it is reported, never silently "fixed": the
-gradebook is only read.
+With the course directory of ``nndl course``, ``nbgrader autograde`` stores
+the sandbox's points for every test cell (:mod:`nndl.autograde`) and keeps the
+value the student's kernel computed beside it.  This step re-grades every
+submitted notebook in the sandbox (the same code nbgrader ran: its own
+sanitizing preprocessors applied to the submission) and reports, test cell by
+test cell,
+
+* where the student's kernel showed a different value than the sandbox (a
+  tampering signal, or a nondeterministic submission): the sandbox's value is
+  the one that stands, and the gradebook should hold it;
+* where the gradebook does not hold the sandbox's value (autograded with
+  another configuration, or edited by hand): reported, never silently
+  "fixed": the gradebook is only read.
 """
 
 from __future__ import annotations
@@ -30,10 +36,18 @@ class CellVerdict:
     gradebook: float | None
     sandbox: float
     max_points: float
+    #: What the student's kernel computed during ``nbgrader autograde`` (None: not autograded).
+    kernel: float | None = None
 
     @property
     def matches(self) -> bool:
+        """The gradebook holds the sandbox's value."""
         return self.gradebook is not None and abs(self.gradebook - self.sandbox) <= POINTS_ATOL
+
+    @property
+    def kernel_matches(self) -> bool:
+        """The student's kernel showed the sandbox's value (or there is no kernel value to compare)."""
+        return self.kernel is None or abs(self.kernel - self.sandbox) <= POINTS_ATOL
 
 
 @dataclasses.dataclass
@@ -45,20 +59,33 @@ class VerifyReport:
 
     @property
     def mismatches(self) -> list[CellVerdict]:
+        """Cells whose stored points are not the sandbox's."""
         return [c for c in self.cells if not c.matches]
 
+    @property
+    def kernel_differences(self) -> list[CellVerdict]:
+        """Cells whose kernel value differs from the sandbox's (the sandbox's value stands)."""
+        return [c for c in self.cells if not c.kernel_matches]
+
     def as_json(self) -> dict[str, Any]:
-        return {"course": str(self.root), "cells": len(self.cells), "mismatches": [
-            dataclasses.asdict(c) for c in self.mismatches], "problems": self.problems,
-            "protections": self.protections}
+        return {"course": str(self.root), "cells": len(self.cells),
+                "mismatches": [dataclasses.asdict(c) for c in self.mismatches],
+                "kernel_differences": [dataclasses.asdict(c) for c in self.kernel_differences],
+                "problems": self.problems, "protections": self.protections}
 
     def render(self) -> str:
         lines = [f"verify-gradebook {self.root}: {len(self.cells)} test cells re-graded in the sandbox, "
-                 f"{len(self.mismatches)} differ from the gradebook"]
+                 f"{len(self.mismatches)} differ from the gradebook, "
+                 f"{len(self.kernel_differences)} showed another value in the student's kernel"]
+        for c in self.kernel_differences:
+            stored = "missing" if c.gradebook is None else f"{c.gradebook:g}"
+            lines.append(f"  KERNEL {c.student}/{c.assignment}/{c.notebook} {c.cell}: kernel {c.kernel:g}, "
+                         f"sandbox {c.sandbox:g} of {c.max_points:g} (the sandbox's value stands; gradebook {stored})")
         for c in self.mismatches:
             stored = "missing" if c.gradebook is None else f"{c.gradebook:g}"
             lines.append(f"  FLAG {c.student}/{c.assignment}/{c.notebook} {c.cell}: gradebook {stored}, "
-                         f"sandbox {c.sandbox:g} of {c.max_points:g}")
+                         f"sandbox {c.sandbox:g} of {c.max_points:g} (the gradebook does not hold the sandboxed "
+                         "grade: re-run nbgrader autograde with the course's nbgrader_config.py)")
         lines += [f"  note: {p}" for p in self.problems]
         lines += [f"  sandbox: {k}: {v}" for k, v in self.protections.items()]
         return "\n".join(lines)
@@ -83,13 +110,15 @@ def _stored_scores(root: Path) -> tuple[dict[tuple[str, str, str, str], float | 
 
 
 def verify_gradebook(root: Path) -> VerifyReport:
-    from nndl.checks import load_checkset
-    from nndl.grading import grade_submission, hidden_paths
-    from nndl.loader import load_submission
+    from nbgrader.api import Gradebook
+
+    from nndl.autograde import grade_test_cells, kernel_points, read_test_cells, sanitized_submission, submission_cells
+    from nndl.grading import hidden_paths
     from nndl.sandbox import Sandbox
 
     root = Path(root).resolve()
     cfg = course()
+    db_url = f"sqlite:///{root / 'gradebook.db'}"
     stored, notebooks = _stored_scores(root)
     verdicts: list[CellVerdict] = []
     problems: list[str] = []
@@ -100,16 +129,21 @@ def verify_gradebook(root: Path) -> VerifyReport:
             if not path.exists():
                 problems.append(f"{student}/{assignment}/{nb_name}: submitted notebook not found")
                 continue
-            sub = load_submission(path, f"{assignment}/{nb_name}", cfg)
-            report = grade_submission(sub, box, instructor=True, cfg=cfg)
-            by_target: dict[str, list[float]] = {}
-            checkset = load_checkset(assignment, nb_name)
-            for result in report.checks:
-                target = checkset[result.id].target
-                acc = by_target.setdefault(f"test_{target}", [0.0, 0.0])
-                acc[0] += result.points
-                acc[1] += result.max_points
-            for cell, (points, max_points) in by_target.items():
+            with Gradebook(db_url) as gb:
+                specs = read_test_cells(gb, nb_name, assignment, cfg)
+            try:
+                nb = sanitized_submission(path, student, assignment, nb_name, db_url)
+            except Exception as exc:  # noqa: BLE001 - nbgrader could not autograde it either
+                problems.append(f"{student}/{assignment}/{nb_name}: nbgrader cannot read the submission "
+                                f"({type(exc).__name__}: {exc})")
+                continue
+            graded = grade_test_cells(submission_cells(nb, list(specs)), specs, box, filename=path.name, cfg=cfg)
+            kernel = kernel_points(root / "autograded" / student / assignment / f"{nb_name}.ipynb")
+            for cell, points in graded.items():
                 verdicts.append(CellVerdict(student, assignment, nb_name, cell,
-                                            stored.get((student, assignment, nb_name, cell)), points, max_points))
+                                            stored.get((student, assignment, nb_name, cell)), points.points,
+                                            points.max_points, kernel.get(cell)))
+            for cell in sorted(gid for gid, spec in specs.items() if spec is None):
+                problems.append(f"{student}/{assignment}/{nb_name} {cell}: not an nndl test cell; "
+                                "nbgrader graded it in the student's kernel")
     return VerifyReport(root, verdicts, problems, protections)

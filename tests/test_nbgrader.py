@@ -91,15 +91,21 @@ def test_export_lists_every_student(graded_course):
     assert by_student["reference"] == pytest.approx(sum(course().set(ASSIGNMENT, s).max_auto_points for s in SETS))
 
 
-def test_verify_gradebook_flags_tampering_and_only_it(graded_course):
+def test_tampering_in_the_kernel_is_not_what_the_gradebook_stores(graded_course):
+    scores = course_dir.read_scores(graded_course, ASSIGNMENT, ["mallory"])["mallory"]
+    assert scores["activations"][0] == 0, "the patched CellGrade's full marks must not be recorded"
+
+
+def test_verify_gradebook_reports_the_kernel_tampering_and_only_it(graded_course):
     from nndl.verify import verify_gradebook
 
     db = graded_course / "gradebook.db"
     before = hashlib.sha256(db.read_bytes()).hexdigest()
     report = verify_gradebook(graded_course)
     assert hashlib.sha256(db.read_bytes()).hexdigest() == before, "verification must never change grades"
-    flagged = {(c.student, c.notebook) for c in report.mismatches}
+    assert report.mismatches == [], report.render()  # the gradebook holds the sandbox's points
+    flagged = {(c.student, c.notebook) for c in report.kernel_differences}
     assert flagged == {("mallory", "activations")}, report.render()
-    tampered = [c for c in report.mismatches if c.student == "mallory"]
-    assert all(c.sandbox == 0 and c.gradebook == c.max_points for c in tampered)
+    tampered = [c for c in report.kernel_differences if c.student == "mallory"]
+    assert all(c.sandbox == 0 and c.gradebook == 0 and c.kernel == c.max_points for c in tampered)
     assert {c.student for c in report.cells} == {"reference", "blank", "mallory"}

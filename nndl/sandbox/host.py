@@ -131,24 +131,49 @@ class _Reader(threading.Thread):
 
 
 class _UidPool:
-    """Distinct unprivileged uids, each held through an exclusive lock file while a worker uses it.
+    """Distinct unprivileged uids, each leased to one grading process through an exclusive lock file.
 
-    Lock files make concurrent graders on one machine (CI jobs, several
-    instructors) pick different uids, so cleanup never kills another grader's
-    worker.  Uids are used round-robin so a uid is not reused right away.
+    A uid taken by this process stays leased to it (its lock held) until the
+    process ends, and is reused here for later workers once nothing of it is
+    left.  Concurrent graders on one machine (CI jobs, several instructors, a
+    test suite beside a batch) therefore never share a uid: the processes of
+    a uid in :func:`leased_uids` are this process's own, the only ones its
+    cleanup kills and the only ones a test that looks for leftovers looks at.
     """
+
+    _lock = threading.Lock()
+    #: uid -> descriptor of its lock file, for every uid leased by this process.
+    _leases: dict[int, int] = {}
+    #: Leased uids no worker uses now, least recently used first.
+    _idle: list[int] = []
+    _owner = 0
+    _next = 0
 
     def __init__(self) -> None:
         self.dir = Path(tempfile.gettempdir()) / "nndl-sandbox-uids"
         self.dir.mkdir(mode=0o700, exist_ok=True)
-        self._next = UID_RANGE.start + (os.getpid() * 7) % len(UID_RANGE)
-        self._lock = threading.Lock()
+
+    @classmethod
+    def _this_process(cls) -> None:
+        """Leases are per process: a forked child starts with none (the parent's stay the parent's)."""
+        if cls._owner != os.getpid():
+            cls._owner = os.getpid()
+            cls._leases, cls._idle = {}, []
+            cls._next = UID_RANGE.start + (os.getpid() * 7) % len(UID_RANGE)
 
     def acquire(self) -> tuple[int, int]:
-        with self._lock:
+        cls = type(self)
+        with cls._lock:
+            cls._this_process()
+            for uid in list(cls._idle):
+                if not _linux.pids_of_uid(uid):
+                    cls._idle.remove(uid)
+                    return uid, cls._leases[uid]
             for _ in range(len(UID_RANGE)):
-                uid = self._next
-                self._next = UID_RANGE.start + (uid + 1 - UID_RANGE.start) % len(UID_RANGE)
+                uid = cls._next
+                cls._next = UID_RANGE.start + (uid + 1 - UID_RANGE.start) % len(UID_RANGE)
+                if uid in cls._leases:
+                    continue  # ours, and busy
                 try:
                     pwd.getpwuid(uid)
                     continue  # a real account: never borrow it
@@ -163,15 +188,34 @@ class _UidPool:
                 if _linux.pids_of_uid(uid):  # leftovers of a grader that died: not ours to touch
                     os.close(fd)
                     continue
+                cls._leases[uid] = fd
                 return uid, fd
         raise SandboxError(f"no free sandbox uid in {UID_RANGE.start}-{UID_RANGE.stop - 1}")
 
-    @staticmethod
-    def release(fd: int) -> None:
-        try:
-            os.close(fd)
-        except OSError:
-            pass
+    @classmethod
+    def release(cls, fd: int) -> None:
+        """The worker that used the uid of ``fd`` is gone: the uid stays leased here, idle."""
+        with cls._lock:
+            cls._this_process()
+            for uid, held in cls._leases.items():
+                if held == fd:
+                    if uid not in cls._idle:
+                        cls._idle.append(uid)
+                    return
+
+
+def _after_fork_in_child() -> None:
+    _UidPool._lock = threading.Lock()  # a thread of the parent may have held it at the fork
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def leased_uids() -> frozenset[int]:
+    """The sandbox uids leased by this process (its workers' and their leftovers', nobody else's)."""
+    with _UidPool._lock:
+        _UidPool._this_process()
+        return frozenset(_UidPool._leases)
 
 
 # --- the zygote ----------------------------------------------------------------------------------
@@ -483,6 +527,11 @@ class RemoteImpl(Impl):
     def _op(self, opname: str, args: tuple) -> dict:
         return self._session._request("op", {"opname": opname, "args": plain.encode(tuple(args))})
 
+    def _probe_spent(self, seconds: float) -> None:
+        # The determinism probe's repeats are the grader's extra calls: they do not use up the
+        # check's time (each repeat is still bounded by the per-call limit).
+        self._session.extend_check(seconds)
+
     def close(self) -> None:
         """End of a check: release its handles (closes its figures) in the worker, reset the probes."""
         try:
@@ -532,6 +581,12 @@ class Session:
         """Set the wall-clock budget of the check that starts now (all its calls together)."""
         self._check_seconds = float(seconds)
         self._check_deadline = time.monotonic() + float(seconds)
+
+    def extend_check(self, seconds: float) -> None:
+        """Move the current check's deadline by ``seconds`` (time the grader spent on its own extra calls)."""
+        with self._lock:
+            if self._check_deadline is not None and seconds > 0:
+                self._check_deadline += float(seconds)
 
     def ensure_alive(self) -> None:
         """Restart the worker (fresh process, cells reloaded) if it died or was killed."""
@@ -919,4 +974,4 @@ def _protection_lines(box: Sandbox) -> list[str]:
     return lines
 
 
-__all__ = ["Cell", "RemoteImpl", "Sandbox", "SandboxError", "Session", "report_protections"]
+__all__ = ["Cell", "RemoteImpl", "Sandbox", "SandboxError", "Session", "leased_uids", "report_protections"]

@@ -1,0 +1,96 @@
+"""Submission trees for batch grading (``tests/test_batch.py``, ``bench/batch.py``).
+
+Every variant of a set is a complete ``.py`` submission as a student would
+hand it in: the reference solution, the blank stub, and the reference with the
+overrides of one mutant or valid alternative of ``tests/<a>/mutants/<set>.py``
+pasted in place of the functions they replace (so every mistake is one whose
+detection the test suite proves).
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import inspect
+import textwrap
+import types
+from pathlib import Path
+
+from nndl import paths
+from nndl.course_dir import _replace_function
+from tests.samples import _definitions, _helpers
+
+SESSION1 = ["activations", "linear_nets", "random_nets", "derivatives", "gradient_ascent", "precision_sgd"]
+
+
+def _imports(module: types.ModuleType) -> str:
+    """The module's top-level imports (those a pasted override may need), minus the test machinery."""
+    source = inspect.getsource(module)
+    out = []
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Import) or (isinstance(node, ast.ImportFrom) and node.module != "__future__"
+                                            and not (node.module or "").startswith("tests")):
+            out.append(ast.get_source_segment(source, node))
+    return "\n".join(out)
+
+
+def _remove_definition(source: str, name: str) -> str:
+    lines = source.split("\n")
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.FunctionDef) and node.name == name:
+            start = (node.decorator_list[0].lineno if node.decorator_list else node.lineno) - 1
+            return "\n".join(lines[:start] + lines[node.end_lineno:])
+    raise KeyError(name)
+
+
+def _replace_assignment(source: str, name: str, value: object) -> str:
+    lines = source.split("\n")
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
+            return "\n".join(lines[:node.lineno - 1] + [f"{name} = {value!r}"] + lines[node.end_lineno:])
+    raise KeyError(name)
+
+
+def with_overrides(assignment: str, set_name: str, overrides: dict, delete: tuple[str, ...] = ()) -> str:
+    """The reference solution file with ``overrides`` pasted in and ``delete`` removed."""
+    module = importlib.import_module(f"tests.{assignment}.mutants.{set_name}")
+    definitions = {k: v for k, v in _definitions(module).items() if k not in ("MUTANTS", "ALTERNATIVES")}
+    text = paths.solution_file(assignment, set_name).read_text(encoding="utf-8")
+    for name, value in overrides.items():
+        if isinstance(value, types.FunctionType):
+            code = textwrap.dedent(inspect.getsource(value))
+            new_def = "\n\n".join([_imports(module)] + _helpers(code, definitions, {value.__name__}) + [code])
+            text = _replace_function(text, name, new_def)
+        else:
+            text = _replace_assignment(text, name, value)
+    for name in delete:
+        text = _remove_definition(text, name)
+    return text
+
+
+def variants(assignment: str, set_name: str) -> list[tuple[str, str]]:
+    """``[(variant id, submission text)]``: reference, blank, every mutant, every alternative."""
+    module = importlib.import_module(f"tests.{assignment}.mutants.{set_name}")
+    out = [("reference", paths.solution_file(assignment, set_name).read_text(encoding="utf-8")),
+           ("blank", paths.stub_file(assignment, set_name).read_text(encoding="utf-8"))]
+    out += [(f"mutant-{m.id}", with_overrides(assignment, set_name, dict(m.overrides), m.delete))
+            for m in module.MUTANTS]
+    out += [(f"alternative-{a.id}", with_overrides(assignment, set_name, dict(a.overrides)))
+            for a in module.ALTERNATIVES]
+    return out
+
+
+def write_tree(root: Path, students: int, sets: list[str] = SESSION1, assignment: str = "session1") -> list[Path]:
+    """``root/sNNN/<set>.py`` for ``students`` students, each with every set: student k hands in
+    variant k (mod the number of variants) of each set.  Returns the files in discovery order."""
+    files = []
+    pools = {s: variants(assignment, s) for s in sets}
+    for k in range(students):
+        folder = root / f"s{k:03d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        for s in sets:
+            _, text = pools[s][k % len(pools[s])]
+            path = folder / f"{s}.py"
+            path.write_text(text, encoding="utf-8")
+            files.append(path)
+    return sorted(files)
