@@ -37,6 +37,8 @@ from nndl.sandbox.protocol import (Closed, Deadline, ProtocolError, parse_json, 
 
 #: The range of unprivileged uids (and gids) given to workers, one per worker.
 UID_RANGE = range(61000, 62000)
+#: Idle uids this process keeps leased (their locks held) after their workers ended.
+IDLE_LEASES = 8
 #: Seconds the zygote may take to start (imports torch on a cold cache).
 ZYGOTE_START_SECONDS = 180.0
 #: Seconds a forked worker may take to confine itself and say it is ready.
@@ -133,12 +135,18 @@ class _Reader(threading.Thread):
 class _UidPool:
     """Distinct unprivileged uids, each leased to one grading process through an exclusive lock file.
 
-    A uid taken by this process stays leased to it (its lock held) until the
-    process ends, and is reused here for later workers once nothing of it is
-    left.  Concurrent graders on one machine (CI jobs, several instructors, a
-    test suite beside a batch) therefore never share a uid: the processes of
-    a uid in :func:`leased_uids` are this process's own, the only ones its
-    cleanup kills and the only ones a test that looks for leftovers looks at.
+    Each worker gets a uid no recent worker had: the pool rotates through
+    :data:`UID_RANGE`, so the next submission never runs as the uid of the
+    one before it (whatever that one left where the private filesystem view
+    does not reach stays unreadable to it).  A uid taken by this process stays
+    leased to it (its lock held) while a worker uses it and, idle, for the
+    last :data:`IDLE_LEASES` workers; older idle uids with nothing left are
+    given back.  Concurrent graders on one machine (CI jobs, several
+    instructors, a test suite beside a batch) therefore never share a uid:
+    the processes of a uid in :func:`leased_uids` are this process's own, the
+    only ones its cleanup kills and the only ones a test that looks for
+    leftovers looks at.  An idle uid is reused only when the range has no
+    fresh one.
     """
 
     _lock = threading.Lock()
@@ -165,10 +173,6 @@ class _UidPool:
         cls = type(self)
         with cls._lock:
             cls._this_process()
-            for uid in list(cls._idle):
-                if not _linux.pids_of_uid(uid):
-                    cls._idle.remove(uid)
-                    return uid, cls._leases[uid]
             for _ in range(len(UID_RANGE)):
                 uid = cls._next
                 cls._next = UID_RANGE.start + (uid + 1 - UID_RANGE.start) % len(UID_RANGE)
@@ -190,6 +194,10 @@ class _UidPool:
                     continue
                 cls._leases[uid] = fd
                 return uid, fd
+            for uid in list(cls._idle):  # the whole range is taken: reuse one of ours that is clean
+                if not _linux.pids_of_uid(uid):
+                    cls._idle.remove(uid)
+                    return uid, cls._leases[uid]
         raise SandboxError(f"no free sandbox uid in {UID_RANGE.start}-{UID_RANGE.stop - 1}")
 
     @classmethod
@@ -201,7 +209,11 @@ class _UidPool:
                 if held == fd:
                     if uid not in cls._idle:
                         cls._idle.append(uid)
-                    return
+                    break
+            for uid in list(cls._idle[:-IDLE_LEASES]):  # keep few locks: give back old clean uids
+                if not _linux.pids_of_uid(uid):
+                    cls._idle.remove(uid)
+                    os.close(cls._leases.pop(uid))
 
 
 def _after_fork_in_child() -> None:
