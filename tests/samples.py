@@ -23,6 +23,7 @@ PARTIAL = {
         "condensation": ["gradient_negated"],
         "relu_dictionary": ["lasso_alpha_times_n"],
         "representation_alignment": ["alignment_nan_for_zero_rows"],
+        "low_rank_gradient": ["forward_gamma_twice"],
     },
     "grace": {
         "activations": ["leaky_relu_sign_error", "tanh_missing_factor_2"],
@@ -35,6 +36,7 @@ PARTIAL = {
         "condensation": ["init_zero_output_is_seed_pairing", "neurons_seed_global_norm"],
         "relu_dictionary": ["relu_dictionary_capped_ramps_shifted", "solve_times_mean_not_median"],
         "representation_alignment": ["gradients_negated", "plot_epochs_from_one"],
+        "low_rank_gradient": ["init_network_seed_outer_weights", "angles_in_degrees"],
     },
 }
 
