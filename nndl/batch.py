@@ -539,12 +539,14 @@ def _console() -> Any:
 
 def print_details(outcomes: Sequence[Outcome]) -> None:
     """One table per submission: every check with its points and message."""
+    from rich.markup import escape
     from rich.table import Table
 
     console = _console()
     for o in outcomes:
         rep = o.report
-        table = Table(title=f"{rep['submission']} as {rep['set']}: {rep['score']:g}/{rep['max_score']:g}",
+        # Messages and file names are data, not markup: "array([nan])" must not lose "[nan]".
+        table = Table(title=escape(f"{rep['submission']} as {rep['set']}: {rep['score']:g}/{rep['max_score']:g}"),
                       show_lines=False)
         table.add_column("check")
         table.add_column("points", justify="right")
@@ -552,10 +554,10 @@ def print_details(outcomes: Sequence[Outcome]) -> None:
         public = _public_ids(rep["set"])
         for c in rep["checks"]:
             table.add_row(("" if c["id"] in public else "[dim](instructor)[/dim] ") + c["id"],
-                          f"{c['points']:g}/{c['max_points']:g}", "ok" if c["passed"] else c["message"])
+                          f"{c['points']:g}/{c['max_points']:g}", "ok" if c["passed"] else escape(c["message"]))
         console.print(table)
         for problem in rep.get("problems", []):
-            console.print(f"[yellow]note:[/yellow] {problem}")
+            console.print(f"[yellow]note:[/yellow] {escape(problem)}")
 
 
 def _public_ids(set_key: str) -> set[str]:
@@ -569,6 +571,7 @@ def _public_ids(set_key: str) -> set[str]:
 
 def print_summary(result: BatchResult) -> None:
     """Per set: submissions, full marks, zero, failures, mean score; then throughput."""
+    from rich.markup import escape
     from rich.table import Table
 
     by_set: dict[str, list[Outcome]] = {}
@@ -581,7 +584,7 @@ def print_summary(result: BatchResult) -> None:
     for set_key, group in sorted(by_set.items()):
         top = max((o.report["max_score"] for o in group), default=0.0)
         mean = sum(o.report["score"] for o in group) / len(group)
-        table.add_row(set_key, str(len(group)), str(sum(o.status != "recorded" for o in group)),
+        table.add_row(escape(set_key), str(len(group)), str(sum(o.status != "recorded" for o in group)),
                       str(sum(o.status == "recorded" for o in group)),
                       str(sum(o.report["max_score"] > 0 and o.report["score"] == o.report["max_score"] for o in group)),
                       str(sum(o.report["score"] == 0 for o in group)), str(sum(o.failed for o in group)),

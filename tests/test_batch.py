@@ -271,3 +271,21 @@ def test_two_batches_at_once_never_see_count_or_kill_each_others_workers(tmp_pat
     assert len(reports) == 8
     for r in reports:  # nothing of theirs was killed: every check passed
         assert r["score"] == FULL["activations"], [c["message"] for c in r["checks"] if not c["passed"]]
+
+
+def test_messages_are_printed_as_text_not_rich_markup(capsys):
+    from types import SimpleNamespace
+
+    from nndl.batch import BatchResult, Outcome, print_details, print_summary
+
+    message = "relu(x=array([nan])) returned array([0.]); expected array([nan]). Hint: [bold]NaN[/bold] passes"
+    report = {"submission": "odd[name].py", "set": "session1/activations", "score": 0.0, "max_score": 1.0,
+              "checks": [{"id": "leaky_relu_negative_side", "points": 0.0, "max_points": 1.0, "passed": False,
+                          "message": message}],
+              "problems": ["cell [3] did not run"]}
+    outcome = Outcome(item=SimpleNamespace(student="s", path=Path("odd[name].py")), report=report, status="graded")
+    print_details([outcome])
+    print_summary(BatchResult(outcomes=[outcome], timings={"wall_s": 1.0}, workers=1))
+    out = " ".join(capsys.readouterr().out.split())  # the table may fold the message over lines
+    for text in ("array([nan])", "array([0.])", "[bold]NaN[/bold]", "odd[name].py", "cell [3] did not run"):
+        assert text in out or text.replace(" ", "") in out.replace(" ", ""), (text, out)
