@@ -70,6 +70,6 @@ def run(root: Path | None = None, *, sets: list[str] | None = None, verify: bool
         from nndl.verify import verify_gradebook
 
         report = verify_gradebook(root)
-        console.print(report.render())
+        console.print(report.render(), markup=False)  # paths and problems are text, not markup
     console.print(f"done in {time.perf_counter() - t0:.1f} s; feedback in {root / 'feedback'}")
     return 0
