@@ -10,7 +10,6 @@ import json
 import os
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ import pytest
 
 from nndl import paths
 from nndl.config import course
+from tests.trees import ledger_rows
 
 pytestmark = pytest.mark.slow
 
@@ -30,16 +30,6 @@ REFERENCE = paths.solution_file("session1", "activations").read_text(encoding="u
 def _grade(*args: str, env: dict | None = None, timeout: float = 600) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "nndl.cli_grade", *args], capture_output=True, text=True,
                           timeout=timeout, env=env)
-
-
-def _rows(db: Path) -> list[tuple]:
-    if not db.exists():
-        return []
-    try:
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
-            return conn.execute("SELECT submission, set_key, score FROM grades").fetchall()
-    except sqlite3.OperationalError:
-        return []
 
 
 # --- usage errors --------------------------------------------------------------------------------
@@ -141,14 +131,14 @@ def test_a_tree_graded_in_parallel_with_progress_json_csv_and_a_rerun_that_grade
     assert {(row["student"], row["set"]) for row in rows} == {(r["student"], r["set"]) for r in reports}
     alice = [row for row in rows if row["student"] == "alice"]
     assert sum(float(row["points"]) for row in alice) == pytest.approx(FULL["activations"])
-    assert len(_rows(db)) == len(expected)
+    assert len(ledger_rows(db)) == len(expected)
 
     # Started again: everything is recorded, nothing is graded, the summary says so.
     again = _grade(str(root), "--db", str(db), timeout=120)
     assert again.returncode == 0, again.stderr[-3000:]
     assert again.stdout.count("already recorded: ") == len(expected)
     assert "graded 0 in" in again.stdout and f"{len(expected)} recorded earlier" in again.stdout
-    assert len(_rows(db)) == len(expected)
+    assert len(ledger_rows(db)) == len(expected)
 
 
 def test_kill_and_restart_with_two_workers_loses_and_duplicates_nothing(tmp_path):
@@ -164,16 +154,16 @@ def test_kill_and_restart_with_two_workers_loses_and_duplicates_nothing(tmp_path
     cmd = [sys.executable, "-m", "nndl.cli_grade", str(tmp_path / "subs"), "--workers", "2", "--db", str(db)]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     deadline = time.monotonic() + 300
-    while len(_rows(db)) < 3 and time.monotonic() < deadline and proc.poll() is None:
+    while len(ledger_rows(db)) < 3 and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.05)
     assert proc.poll() is None, f"the batch ended before it could be killed: {proc.communicate()}"
     os.killpg(proc.pid, signal.SIGKILL)  # the coordinator and both grading processes, mid-batch
     proc.communicate()
-    partial = _rows(db)
+    partial = ledger_rows(db)
     assert 3 <= len(partial) < n
 
     out, err = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True).communicate(timeout=600)
-    rows = _rows(db)
+    rows = ledger_rows(db)
     assert sorted(r[0] for r in rows) == sorted(str(f.resolve()) for f in files), err
     assert len({r[0] for r in rows}) == len(rows) == n
     assert out.count("already recorded: ") == len(partial) and out.count("graded: ") == n - len(partial)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -14,21 +13,12 @@ import pytest
 
 from nndl import paths
 from nndl.config import course
+from tests.trees import ledger_rows
 
 pytestmark = pytest.mark.slow
 
 N = 6
 FULL = course().set("session1", "activations").max_auto_points
-
-
-def _rows(db: Path) -> list[tuple]:
-    if not db.exists():
-        return []
-    try:
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
-            return conn.execute("SELECT submission, set_key, score FROM grades").fetchall()
-    except sqlite3.OperationalError:
-        return []
 
 
 def _grade(db: Path, files: list[Path]) -> subprocess.Popen:
@@ -51,16 +41,16 @@ def test_kill_and_restart_keeps_every_grade_exactly_once(tmp_path):
 
     proc = _grade(db, files)
     deadline = time.monotonic() + 120
-    while len(_rows(db)) < 2 and time.monotonic() < deadline and proc.poll() is None:
+    while len(ledger_rows(db)) < 2 and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.05)
     assert proc.poll() is None, f"the batch ended before it could be killed: {proc.communicate()}"
     os.killpg(proc.pid, signal.SIGKILL)  # the whole grading process group, mid-batch
     proc.communicate()  # reap it and close its pipes
-    partial = _rows(db)
+    partial = ledger_rows(db)
     assert 2 <= len(partial) < N
 
     out, err = _grade(db, files).communicate(timeout=300)
-    rows = _rows(db)
+    rows = ledger_rows(db)
     assert sorted(r[0] for r in rows) == sorted(str(f.resolve()) for f in files), err
     assert len({r[0] for r in rows}) == len(rows) == N
     assert out.count("already recorded") == len(partial)
@@ -72,4 +62,4 @@ def test_kill_and_restart_keeps_every_grade_exactly_once(tmp_path):
     # idempotent: a third run grades nothing and changes nothing
     out, err = _grade(db, files).communicate(timeout=300)
     assert out.count("already recorded") == N, err
-    assert sorted(_rows(db)) == sorted(rows)
+    assert sorted(ledger_rows(db)) == sorted(rows)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import importlib
 import inspect
+import sqlite3
 import textwrap
 import types
 from pathlib import Path
@@ -94,3 +95,14 @@ def write_tree(root: Path, students: int, sets: list[str] = SESSION1, assignment
             path.write_text(text, encoding="utf-8")
             files.append(path)
     return sorted(files)
+
+
+def ledger_rows(db: Path) -> list[tuple]:
+    """(submission, set_key, score) of every grade in the ledger ``db``, read-only; [] while it does not exist."""
+    if not db.exists():
+        return []
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+            return conn.execute("SELECT submission, set_key, score FROM grades").fetchall()
+    except sqlite3.OperationalError:  # not created yet by the grading process
+        return []

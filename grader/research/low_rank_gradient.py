@@ -112,6 +112,9 @@ LARGE_NU_SPIKE_MIN = 0.75
 LARGE_NU_RESIDUE_MAX = 0.7
 SIGMOID_RANK_ONE_MIN = 0.9
 RANK_ONE_MARGIN = 0.08
+#: s2 / s1 of sigmoid must be below ReLU's by this much (measured gap >= 0.188 - 0.083 = 0.1): a
+#: strict "<" alone would let two equal ratios pass or fail by one ulp of rounding.
+RATIO_MARGIN = 0.05
 #: Sizes of the qualitative checks (d > n^(1/2) spreads X^T r over many directions; a pipeline run
 #: takes ~10 ms).
 QUAL_N, QUAL_D, QUAL_K = 300, 200, 60
@@ -926,17 +929,19 @@ def check_large_nu_aligns_with_q(impl, *, rng):
 @checks.check("train")
 def check_sigmoid_closer_to_rank_one(impl, *, rng):
     """Paper: sigmoid gradients are closer to rank one than ReLU gradients (sigma' varies less around
-    its mean): s1 / ||G||_F >= 0.9 for sigmoid and larger than ReLU's by >= 0.08, and s2 / s1 smaller."""
+    its mean): s1 / ||G||_F >= 0.9 for sigmoid and larger than ReLU's by >= 0.08, and s2 / s1 smaller
+    by >= 0.05."""
     got = _pipeline(impl, rng, 0.0)
     sig, relu = got["sigmoid"], got["relu"]
     share = {act: got[act]["s1"] / got[act]["fro"] for act in got}
     ratio = {act: got[act]["s2"] / got[act]["s1"] for act in got}
     if not (share["sigmoid"] >= SIGMOID_RANK_ONE_MIN and share["sigmoid"] >= share["relu"] + RANK_ONE_MARGIN
-            and ratio["sigmoid"] < ratio["relu"]):
+            and ratio["sigmoid"] <= ratio["relu"] - RATIO_MARGIN):
         fail(f"{sig['call']} and {relu['call']}",
              f"s1 / ||G||_F = {share['sigmoid']:.3f} (sigmoid) and {share['relu']:.3f} (ReLU), s2 / s1 = "
              f"{ratio['sigmoid']:.3f} and {ratio['relu']:.3f}",
-             f"sigmoid's share >= {SIGMOID_RANK_ONE_MIN} and >= ReLU's + {RANK_ONE_MARGIN}, with the smaller s2 / s1",
+             f"sigmoid's share >= {SIGMOID_RANK_ONE_MIN} and >= ReLU's + {RANK_ONE_MARGIN}, and its s2 / s1 "
+             f"<= ReLU's - {RATIO_MARGIN}",
              hint="sv[t] are G's singular values, largest first; grad_fro its Frobenius norm; check sigma' of "
                   "each activation in the gradient")
 
