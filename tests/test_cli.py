@@ -25,22 +25,24 @@ def _run(*args: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def stub_and_reference_reports(tmp_path_factory):
+    """Every set's blank stub and reference, graded by one ``nndl-grade`` run (sets from the file names)."""
     folder = tmp_path_factory.mktemp("subs")
-    files = []
+    files = {}
     for assignment, set_name in SETS:
-        stub = folder / "stubs" / f"{set_name}.py"
-        stub.parent.mkdir(exist_ok=True)
-        shutil.copy(paths.stub_file(assignment, set_name), stub)
-        ref = folder / "refs" / f"my_{set_name}.py"  # any file name, with --set
-        ref.parent.mkdir(exist_ok=True)
-        shutil.copy(paths.solution_file(assignment, set_name), ref)
-        files.append((set_name, stub, ref))
-    reports = {}
-    for set_name, stub, ref in files:
-        proc = _run(str(stub), str(ref), "--set", set_name, "--json")
-        assert proc.returncode == 0, proc.stderr
-        lines = [json.loads(line) for line in proc.stdout.splitlines()]
-        reports[set_name] = lines
+        for kind, src in (("stubs", paths.stub_file(assignment, set_name)),
+                          ("refs", paths.solution_file(assignment, set_name))):
+            dest = folder / kind / f"{set_name}.py"
+            dest.parent.mkdir(exist_ok=True)
+            shutil.copy(src, dest)
+            files[str(dest)] = (set_name, kind)
+    proc = _run(*files, "--json")
+    assert proc.returncode == 0, proc.stderr
+    reports = {set_name: [None, None] for _, set_name in SETS}
+    for line in proc.stdout.splitlines():
+        obj = json.loads(line)
+        set_name, kind = files[obj["submission"]]
+        reports[set_name][kind == "refs"] = obj
+    assert all(None not in pair for pair in reports.values()), reports
     return reports
 
 
