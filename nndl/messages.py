@@ -50,8 +50,16 @@ def short(value: Any, *, precision: int = 6) -> str:
     return f"<{qualname(value)} object>"
 
 
-def call_repr(name: str, args: tuple = (), kwargs: dict | None = None) -> str:
-    parts = [short(a) for a in args] + [f"{k}={short(v)}" for k, v in (kwargs or {}).items()]
+def call_repr(name: str, args: tuple = (), kwargs: dict | None = None, *, arrays_by_shape: bool = False) -> str:
+    """``name(arg, ..., key=value)`` for messages.  ``arrays_by_shape``: an array argument of more than
+    :data:`_ARRAY_THRESHOLD` entries is written as its dtype and shape only (data matrices whose edge
+    values tell the student nothing)."""
+    def text(value: Any) -> str:
+        if arrays_by_shape and type(value) is np.ndarray and value.size > _ARRAY_THRESHOLD:
+            return f"<{value.dtype} array of shape {value.shape}>"
+        return short(value)
+
+    parts = [text(a) for a in args] + [f"{k}={text(v)}" for k, v in (kwargs or {}).items()]
     return f"{name}({', '.join(parts)})"
 
 

@@ -144,31 +144,10 @@ def _plain(impl, value, call: str):
     return value
 
 
-def _brief(value):
-    """Arguments for messages: arrays of more than 12 entries by their shape only."""
-    if type(value) is np.ndarray and value.size > 12:
-        return _Shape(f"<{value.dtype} array of shape {value.shape}>")
-    return value
-
-
-class _Shape(str):
-    def __repr__(self) -> str:
-        return str(self)
-
-
-def _call_text(name: str, args: tuple, kwargs: dict) -> str:
-    def text(value) -> str:
-        brief = _brief(value)
-        return repr(brief) if type(brief) is _Shape else short(brief)
-
-    parts = [text(a) for a in args] + [f"{key}={text(v)}" for key, v in kwargs.items()]
-    return f"{name}({', '.join(parts)})"
-
-
 def _result(impl, name: str, *args, **kwargs):
     """``(call, plain result)`` of ``impl.<name>(*args, **kwargs)``."""
     __tracebackhide__ = True
-    call = _call_text(name, args, kwargs)
+    call = call_repr(name, args, kwargs, arrays_by_shape=True)
     return call, _plain(impl, impl.call(name, *args, **kwargs), call)
 
 
@@ -885,7 +864,6 @@ def _pipeline(impl, rng: np.random.Generator, nu: float, acts=("relu", "sigmoid"
     seed = int(rng.integers(2**31))
     call = call_repr("gen_data", (n, d, n**nu, q, 0.0, seed))
     X, X_B, _ = _tuple(impl.gen_data(n, d, n**nu, q, 0.0, seed), call, 3, "(X, X_B, z)")
-    call = call_repr("teacher_targets", (Handle(0, "torch.Tensor"), beta, "sigmoid", 1.0, seed + 1))
     y = impl.teacher_targets(X, beta, "sigmoid", 1.0, seed + 1)
     W, a = _tuple(impl.init_network(k, d, seed + 2, "sign", "float64"), "init_network", 2, "(W, a)")
     data = {"X": X, "y": y, "X_B": X_B, "q": q, "X_test": X, "y_test": y}
