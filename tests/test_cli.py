@@ -80,6 +80,16 @@ def test_set_is_taken_from_the_file_name_and_table_output(tmp_path):
     assert "session1/activations" in proc.stdout and "leaky_relu_definition" in proc.stdout
 
 
+def test_any_file_name_with_set(tmp_path):
+    path = tmp_path / "my_homework.py"  # a name that names no set
+    shutil.copy(paths.solution_file("session1", "activations"), path)
+    proc = _run(str(path), "--set", "activations", "--json")
+    assert proc.returncode == 0, proc.stderr
+    obj = json.loads(proc.stdout)
+    assert obj["set"] == "session1/activations" and obj["max_score"] > 0
+    assert obj["score"] == pytest.approx(obj["max_score"])
+
+
 def test_unknown_set_is_a_clear_reason_not_a_crash(tmp_path):
     path = tmp_path / "homework.py"
     path.write_text("x = 1\n")
