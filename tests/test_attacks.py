@@ -16,7 +16,7 @@ from tests.attacks import ATTACKS, CANARY_PORT, Attack
 pytestmark = pytest.mark.slow
 
 #: Short limits so hanging attacks cost seconds, not minutes (the real ones are in course.toml).
-FAST = Limits(check_seconds=6.0, call_seconds=2.0, load_seconds=6.0, cpu_seconds=60, memory_mb=1024,
+FAST = Limits(check_seconds=6.0, call_seconds=1.0, load_seconds=4.0, cpu_seconds=60, memory_mb=1024,
               processes=32, output_kb=64, file_mb=16)
 PWNED = [Path.home() / "nndl_pwned", Path("/root/nndl_pwned"), Path("/tmp/nndl_pwned"),
          paths.REPO_ROOT / "nndl_pwned", paths.GRADER / "nndl_pwned", paths.REPO_ROOT / "nndl" / "nndl_pwned"]
