@@ -41,6 +41,7 @@ from typing import Any
 
 from nndl.config import ConfigError, Course, Limits, course
 from nndl.loader import Cell, Submission, load_submission
+from nndl.threads import environment, share
 
 #: File types graded when a folder is given.
 SUFFIXES = (".py", ".ipynb")
@@ -217,7 +218,10 @@ def _on_sigterm(*_: object) -> None:
 _BOOT = ("import sys\n"
          "sys.path[:] = [p for p in sys.path if p not in ('', '.')]\n"
          "from nndl.batch import serve_fd\n"
-         "serve_fd(int(sys.argv[1]))\n")
+         "serve_fd(int(sys.argv[1]))\n"
+         # Its sandbox is closed: skip the interpreter's teardown (about 0.5 s with torch loaded).
+         "sys.stdout.flush(); sys.stderr.flush()\n"
+         "import os; os._exit(0)\n")
 
 
 def serve_fd(fd: int) -> None:
@@ -281,6 +285,7 @@ class _Slot:
     task: dict | None = None
     deadline: float = 0.0
     started: float = 0.0
+    stopping: bool = False
 
 
 class LocalPool:
@@ -298,6 +303,9 @@ class LocalPool:
         self.workers = workers
         self.config = json.dumps({"limits": dataclasses.asdict(limits), "hidden": [str(h) for h in hidden],
                                   "grade_fn": grade_fn})
+        #: Each grading process's share of the cores for its checks' torch/BLAS threads (nndl.threads).
+        self.threads = share(workers)
+        self.env = environment(self.threads)
         self.timings: dict[str, float] = {}
         self.ended = 0
         self.where = "on this machine"
@@ -312,7 +320,7 @@ class LocalPool:
         parent, child = socket.socketpair()
         try:
             proc = subprocess.Popen([sys.executable, "-P", "-c", _BOOT, str(child.fileno())],
-                                    pass_fds=[child.fileno()], stdin=subprocess.DEVNULL)
+                                    pass_fds=[child.fileno()], stdin=subprocess.DEVNULL, env=self.env)
         finally:
             child.close()
         conn = Connection(parent.detach())
@@ -320,22 +328,38 @@ class LocalPool:
         return _Slot(proc, conn, started=time.monotonic())
 
     @staticmethod
-    def _stop(slot: _Slot, *, force: bool = False) -> None:
-        proc = slot.proc
-        if proc.poll() is None and not force:
+    def _ask_to_stop(slot: _Slot) -> None:
+        """Tell a grading process to close its sandbox and exit; do not wait for it."""
+        if not slot.stopping and slot.proc.poll() is None:
+            slot.stopping = True
             try:
                 slot.conn.send_bytes(b"null")
-                proc.wait(STOP_GRACE_SECONDS)
-            except (OSError, subprocess.TimeoutExpired):
+            except OSError:
                 pass
-        if proc.poll() is None:
-            proc.terminate()  # SIGTERM: the process closes its sandbox (kills the submission's processes)
-            try:
-                proc.wait(STOP_GRACE_SECONDS)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-        slot.conn.close()
+
+    @classmethod
+    def _stop(cls, *slots: _Slot, force: bool = False) -> None:
+        """Stop grading processes together: ask them all, then wait for each within one grace period;
+        with ``force`` (or past the grace period) SIGTERM, then SIGKILL."""
+        if not force:
+            for slot in slots:
+                cls._ask_to_stop(slot)
+        deadline = time.monotonic() + STOP_GRACE_SECONDS
+        for slot in slots:
+            proc = slot.proc
+            if not force:
+                try:
+                    proc.wait(max(0.0, deadline - time.monotonic()))
+                except subprocess.TimeoutExpired:
+                    pass
+            if proc.poll() is None:
+                proc.terminate()  # SIGTERM: the process closes its sandbox (kills the submission's processes)
+                try:
+                    proc.wait(STOP_GRACE_SECONDS)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
+            slot.conn.close()
 
     def run(self, tasks: Sequence[dict], deliver: Deliver) -> None:
         from multiprocessing.connection import wait
@@ -343,6 +367,8 @@ class LocalPool:
         pending = deque(tasks)
         t0 = time.monotonic()
         slots: list[_Slot] = [self._start() for _ in range(min(self.workers, len(pending)))]
+        #: Grading processes told to stop early: idle once every task is handed out.
+        retiring: list[_Slot] = []
         start_failures, last_error = 0, ""
         try:
             while pending or any(s.task is not None for s in slots):
@@ -355,6 +381,13 @@ class LocalPool:
                             pending.appendleft(task)
                             continue
                         s.task, s.deadline = task, time.monotonic() + float(task["budget_s"])
+                if not pending:
+                    # Nothing left to hand out: idle processes shut down now, beside the last tasks.
+                    idle = [s for s in slots if s.ready and s.task is None]
+                    for s in idle:
+                        self._ask_to_stop(s)
+                    retiring += idle
+                    slots = [s for s in slots if s not in idle]
                 now = time.monotonic()
                 timeout = min([max(0.0, s.deadline - now) for s in slots if s.task is not None] + [1.0])
                 ready = set(wait([s.conn for s in slots], timeout))
@@ -381,8 +414,8 @@ class LocalPool:
         finally:
             t_end = time.monotonic()
             busy = bool(pending) or any(s.task is not None for s in slots)
-            for s in slots:
-                self._stop(s, force=busy)
+            self._stop(*retiring)
+            self._stop(*slots, force=busy)
             self.timings["shutdown_s"] = time.monotonic() - t_end
 
     def _step(self, s: _Slot, ready: set, deliver: Deliver) -> str | None:
@@ -507,10 +540,10 @@ def grade_items(items: Sequence[Item], executor: Any, *, instructor: bool, cfg: 
 
 
 def default_workers() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
+    """The cores this process may run on."""
+    from nndl.threads import cores
+
+    return cores()
 
 
 # --- output ----------------------------------------------------------------------------------------------
@@ -622,7 +655,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``nndl-grade`` for batches (the rest are in :func:`nndl.cli.grade_main`)."""
     parser.add_argument("--workers", type=int, default=None, metavar="N",
                         help="grading processes in parallel, each with its own warm sandbox "
-                             "(default: the machine's cores)")
+                             "(default: the machine's cores); each gets cores // N torch/BLAS threads")
     parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
                         help="grade on a Dask cluster, e.g. tcp://HOST:8786 (default: $NNDL_SCHEDULER; "
                              "without either, this machine)")

@@ -52,7 +52,7 @@ from typing import Any
 
 import numpy as np
 
-from nndl import paths
+from nndl import paths, threads
 
 #: The names of the two configurations every simulation declares.
 CONFIG_NAMES = ("quick", "default")
@@ -266,8 +266,9 @@ class LocalRunner:
 
         # spawn: torch and OpenMP thread pools do not survive a fork; runs in workers draw no bars.
         worker_ctx = dataclasses.replace(ctx, show_progress=False)
-        with ProcessPoolExecutor(max_workers=min(self.workers, len(runs)),
-                                 mp_context=multiprocessing.get_context("spawn")) as pool:
+        processes = min(self.workers, len(runs))
+        with ProcessPoolExecutor(max_workers=processes, mp_context=multiprocessing.get_context("spawn"),
+                                 initializer=threads.limit, initargs=(threads.share(processes),)) as pool:
             futures = {pool.submit(_call_run, fn, run.params, worker_ctx): run for run in runs}
             for future in as_completed(futures):
                 run = futures[future]
@@ -389,7 +390,7 @@ def run_simulation(name: str, sim: Simulation, *, quick: bool = False, device: s
         raise SimulationError(f"--seed {seed}: must be a non-negative integer")
     config_name, config = resolve_config(sim, quick=quick, params=params)
     check_device(sim, name, device)
-    runner = runner or LocalRunner((os.cpu_count() or 1) if workers is None else workers)
+    runner = runner or LocalRunner(threads.cores() if workers is None else workers)
     out = Path(out) if out is not None else default_out(name, config_name)
     _prepare_out(out)
     show = sys.stderr.isatty() if progress is None else progress
@@ -464,7 +465,8 @@ def add_arguments(parser: Any) -> None:
     parser.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
                         help="override one configuration value (repeatable)")
     parser.add_argument("--workers", type=int, default=None,
-                        help="local processes for the sweep's runs (default: the machine's cores)")
+                        help="local processes for the sweep's runs (default: the machine's cores); "
+                             "each gets cores // N torch/BLAS threads")
     parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
                         help="run the sweep on a Dask cluster, e.g. tcp://HOST:8786 (default: $NNDL_SCHEDULER)")
 

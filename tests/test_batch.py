@@ -219,6 +219,29 @@ def test_a_crashing_or_hanging_grading_process_costs_one_grade_and_the_batch_goe
     assert time.monotonic() - started < 300
 
 
+# --- thread pools of the grading processes -------------------------------------------------------------
+
+def thread_pools(task: dict, box) -> dict:
+    """A grade function that reports its grading process's torch and OpenMP threads instead of a grade."""
+    import torch
+
+    return {"torch": torch.get_num_threads(), "omp": os.environ.get("OMP_NUM_THREADS")}
+
+
+def test_each_grading_process_gets_its_share_of_the_cores(monkeypatch):
+    from nndl import threads
+    from nndl.batch import LocalPool
+
+    monkeypatch.setenv("PYTHONPATH", str(paths.REPO_ROOT))  # the grading processes import this module
+    for name in threads.THREAD_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(threads, "cores", lambda: 2)  # 2 processes on 2 cores: one thread each
+    pool = LocalPool(2, course().limits, grade_fn="tests.test_batch:thread_pools")
+    got: dict[int, dict] = {}
+    pool.run([{"i": i, "budget_s": 120.0} for i in range(4)], lambda i, report, error: got.update({i: report}))
+    assert got == {i: {"torch": 1, "omp": "1"} for i in range(4)}
+
+
 # --- two batches side by side ------------------------------------------------------------------------
 
 #: Submissions of the other batch, each sleeping 3 s while it loads: it runs for 15 s or more with one

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -22,7 +23,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from nndl import paths, simulate  # noqa: E402
+from nndl import paths, simulate, threads  # noqa: E402
 from nndl.simulate import Run, Simulation, SimulationError, run_seed, run_simulation  # noqa: E402
 
 
@@ -101,6 +102,25 @@ def test_process_pool_gives_the_serial_results(tmp_path):
     for key in ("scale=1", "scale=2"):
         assert (serial / "runs" / f"{key}.json").read_text() == (pooled / "runs" / f"{key}.json").read_text()
     assert json.loads((pooled / "run.json").read_text())["workers"] == 2
+
+
+def _thread_pools(params, ctx):
+    import torch
+    from threadpoolctl import threadpool_info
+
+    return {"torch": torch.get_num_threads(), "omp": os.environ.get("OMP_NUM_THREADS"),
+            "blas": sorted({p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"})}
+
+
+def test_each_process_of_the_pool_gets_its_share_of_the_cores(monkeypatch):
+    for name in threads.THREAD_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    # As on a 2-core machine, whatever this one has (torch and OpenBLAS cap their pools at the real cores,
+    # so a share below the default is what can be seen everywhere).
+    monkeypatch.setattr(threads, "cores", lambda: 2)
+    runs = [Run(f"r{i}", {}) for i in range(2)]
+    pools = simulate.LocalRunner(2).map(_thread_pools, runs, simulate.RunContext("cpu"), lambda run: None)
+    assert pools == {"r0": {"torch": 1, "omp": "1", "blas": [1]}, "r1": {"torch": 1, "omp": "1", "blas": [1]}}
 
 
 def test_seed_changes_the_runs_and_is_recorded(tmp_path):
