@@ -38,3 +38,15 @@ def test_research_bench_quick_mode_reports_same_results(set_name):
     assert KEYS <= set(result)
     assert result["bench"] and result["same_results"] is True
     assert result["baseline_s"] > 0 and result["ours_s"] > 0
+
+
+@pytest.mark.slow
+def test_batch_bench_reports_its_ratio_with_identical_grades():
+    """bench/batch.py on the smallest tree (one student, six sets): its JSON line, grades identical."""
+    proc = subprocess.run([sys.executable, str(paths.REPO_ROOT / "bench" / "batch.py"), "--quick", "--students", "1"],
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert KEYS <= set(result) and result["same_results"] is True
+    assert result["submissions"] == 6 and result["runs"]["baseline"] and result["runs"]["ours"]
+    assert 0 < result["ceiling"] and result["ratio"] == pytest.approx(result["baseline_s"] / result["ours_s"], rel=1e-2)

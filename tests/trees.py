@@ -10,11 +10,13 @@ detection the test suite proves).
 from __future__ import annotations
 
 import ast
+import functools
 import importlib
 import inspect
 import sqlite3
 import textwrap
 import types
+from collections.abc import Callable
 from pathlib import Path
 
 from nndl import paths
@@ -52,15 +54,22 @@ def _replace_assignment(source: str, name: str, value: object) -> str:
     raise KeyError(name)
 
 
-def with_overrides(assignment: str, set_name: str, overrides: dict, delete: tuple[str, ...] = ()) -> str:
-    """The reference solution file with ``overrides`` pasted in and ``delete`` removed."""
+@functools.cache
+def _mutants_module(assignment: str, set_name: str) -> tuple[types.ModuleType, dict[str, str], str]:
+    """The set's mutants module, its definitions by name and its imports (parsed once)."""
     module = importlib.import_module(f"tests.{assignment}.mutants.{set_name}")
     definitions = {k: v for k, v in _definitions(module).items() if k not in ("MUTANTS", "ALTERNATIVES")}
+    return module, definitions, _imports(module)
+
+
+def with_overrides(assignment: str, set_name: str, overrides: dict, delete: tuple[str, ...] = ()) -> str:
+    """The reference solution file with ``overrides`` pasted in and ``delete`` removed."""
+    _, definitions, imports = _mutants_module(assignment, set_name)
     text = paths.solution_file(assignment, set_name).read_text(encoding="utf-8")
     for name, value in overrides.items():
         if isinstance(value, types.FunctionType):
             code = textwrap.dedent(inspect.getsource(value))
-            new_def = "\n\n".join([_imports(module)] + _helpers(code, definitions, {value.__name__}) + [code])
+            new_def = "\n\n".join([imports] + _helpers(code, definitions, {value.__name__}) + [code])
             text = _replace_function(text, name, new_def)
         else:
             text = _replace_assignment(text, name, value)
@@ -69,14 +78,16 @@ def with_overrides(assignment: str, set_name: str, overrides: dict, delete: tupl
     return text
 
 
-def variants(assignment: str, set_name: str) -> list[tuple[str, str]]:
-    """``[(variant id, submission text)]``: reference, blank, every mutant, every alternative."""
-    module = importlib.import_module(f"tests.{assignment}.mutants.{set_name}")
-    out = [("reference", paths.solution_file(assignment, set_name).read_text(encoding="utf-8")),
-           ("blank", paths.stub_file(assignment, set_name).read_text(encoding="utf-8"))]
-    out += [(f"mutant-{m.id}", with_overrides(assignment, set_name, dict(m.overrides), m.delete))
+def variant_makers(assignment: str, set_name: str) -> list[tuple[str, Callable[[], str]]]:
+    """``[(variant id, function returning the submission text)]``: reference, blank, every mutant,
+    every alternative (a text is only built when asked for: pasting is the slow part)."""
+    module, _, _ = _mutants_module(assignment, set_name)
+    out: list[tuple[str, Callable[[], str]]] = [
+        ("reference", lambda: paths.solution_file(assignment, set_name).read_text(encoding="utf-8")),
+        ("blank", lambda: paths.stub_file(assignment, set_name).read_text(encoding="utf-8"))]
+    out += [(f"mutant-{m.id}", functools.partial(with_overrides, assignment, set_name, dict(m.overrides), m.delete))
             for m in module.MUTANTS]
-    out += [(f"alternative-{a.id}", with_overrides(assignment, set_name, dict(a.overrides)))
+    out += [(f"alternative-{a.id}", functools.partial(with_overrides, assignment, set_name, dict(a.overrides)))
             for a in module.ALTERNATIVES]
     return out
 
@@ -85,12 +96,13 @@ def write_tree(root: Path, students: int, sets: list[str] = SESSION1, assignment
     """``root/sNNN/<set>.py`` for ``students`` students, each with every set: student k hands in
     variant k (mod the number of variants) of each set.  Returns the files in discovery order."""
     files = []
-    pools = {s: variants(assignment, s) for s in sets}
+    pools = {s: variant_makers(assignment, s) for s in sets}
     for k in range(students):
         folder = root / f"s{k:03d}"
         folder.mkdir(parents=True, exist_ok=True)
         for s in sets:
-            _, text = pools[s][k % len(pools[s])]
+            _, make = pools[s][k % len(pools[s])]
+            text = make()
             path = folder / f"{s}.py"
             path.write_text(text, encoding="utf-8")
             files.append(path)
