@@ -14,10 +14,7 @@ rule: noise only ever adds time).  The grades of all runs (every check's
 points) must be identical.  A batch of one submission then gives the fixed
 cost per batch (grading processes and their sandboxes starting, the tree
 read, shutdown): wall = fixed + n x per-submission.  ``--quick``: 4 students
-(24 submissions), one repeat.  Before each pair of runs, ``workers`` copies of
-a fixed pure-Python loop run at once against one copy alone: the ratio this
-machine's cores give independent CPU-bound processes at that moment (the
-ceiling; on the 2-core development machine it ranges from about 1.6 to 2.0).
+(24 submissions), one repeat.
 
 The last line is one JSON object (``ratio`` = baseline_s / ours_s, each the
 fastest of its runs; ``runs`` = every run's seconds in order).
@@ -48,24 +45,6 @@ def _grade(tree: Path, workers: int) -> tuple[float, list[dict]]:
     if proc.returncode != 0:
         raise SystemExit(f"nndl-grade --workers {workers} failed with exit status {proc.returncode}")
     return wall, [json.loads(line) for line in proc.stdout.splitlines()]
-
-
-#: A fixed pure-Python loop (about 1 s) that prints its own duration: the yardstick of the cores.
-_SPIN = ("import time\nt = time.perf_counter()\nx = 0\nfor i in range(15_000_000):\n    x += i\n"
-         "print(time.perf_counter() - t)\n")
-
-
-def _spin(copies: int) -> list[float]:
-    procs = [subprocess.Popen([sys.executable, "-c", _SPIN], stdout=subprocess.PIPE, text=True) for _ in range(copies)]
-    return [float(p.communicate()[0]) for p in procs]
-
-
-def _ceiling(workers: int) -> float:
-    """What this machine's cores give independent CPU-bound processes right now: ``workers`` copies of
-    a fixed loop at once, against one copy alone (shared caches, SMT siblings or a busy host take from
-    the ideal ``workers``)."""
-    alone = min(_spin(1) + _spin(1))
-    return workers * alone / max(_spin(workers))
 
 
 def _grades(reports: list[dict]) -> list[tuple]:
@@ -118,10 +97,7 @@ def main(argv: list[str] | None = None) -> int:
         sides = {"baseline": 1, "ours": workers}
         runs: dict[str, list[float]] = {side: [] for side in sides}
         results: dict[str, list[list[dict]]] = {side: [] for side in sides}
-        ceilings = []
         for r in range(repeat):
-            ceilings.append(_ceiling(workers))
-            print(f"  run {r + 1}: {workers} copies of a CPU-bound loop: {ceilings[-1]:.2f}x one copy", flush=True)
             for side, w in sides.items():
                 wall, reports = _grade(tree, w)
                 runs[side].append(wall)
@@ -145,9 +121,6 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  a 1-submission batch: {single_s:7.1f} s -> fixed cost per batch {fixed:.1f} s, "
           f"{per_sub:.2f} s per submission and grading process")
     print(f"  throughput: {n / baseline_s:.2f} submissions/s with 1 process, {n / ours_s:.2f} with {workers}")
-    ceiling = sorted(ceilings)[len(ceilings) // 2]
-    print(f"  this machine's ceiling ({workers} independent CPU-bound processes vs 1, median): {ceiling:.2f}x; "
-          f"the batch reached {baseline_s / ours_s / ceiling:.0%} of it")
     print(f"  results: {full} full marks, {sum(s == 0 for s in scores)} zero, {n - full - sum(s == 0 for s in scores)} "
           f"partial; grades identical with 1 and {workers} processes: {same}")
     print(f"  load average (1 min) before {load_before[0]:.2f}, after {load_after[0]:.2f} on {os.cpu_count()} cores")
@@ -157,7 +130,6 @@ def main(argv: list[str] | None = None) -> int:
                       "ratio": round(baseline_s / ours_s, 3), "same_results": same, "peak_mb": round(peak_kb / 1024, 1),
                       "submissions": n, "workers": workers, "per_s": round(n / ours_s, 3),
                       "fixed_cost_s": round(fixed, 3), "repeat": repeat,
-                      "ceiling": round(ceiling, 3), "ceilings": [round(c, 3) for c in ceilings],
                       "runs": {side: [round(x, 3) for x in v] for side, v in runs.items()},
                       "load_avg": [round(x, 2) for x in load_before + load_after]}))
     return 0 if same else 1

@@ -49,4 +49,4 @@ def test_batch_bench_reports_its_ratio_with_identical_grades():
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     assert KEYS <= set(result) and result["same_results"] is True
     assert result["submissions"] == 6 and result["runs"]["baseline"] and result["runs"]["ours"]
-    assert 0 < result["ceiling"] and result["ratio"] == pytest.approx(result["baseline_s"] / result["ours_s"], rel=1e-2)
+    assert result["ratio"] == pytest.approx(result["baseline_s"] / result["ours_s"], rel=1e-2)
