@@ -80,9 +80,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=None,
                         help="runs of each side, alternating (default: 2; 1 with --quick)")
     args = parser.parse_args(argv)
-    from nndl.batch import default_workers
+    from nndl.threads import cores
 
-    workers = args.workers or default_workers()
+    workers = args.workers or cores()
     students = args.students or (4 if args.quick else 40)
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="nndl-bench-batch-") as tmp:

@@ -41,7 +41,7 @@ from typing import Any
 
 from nndl.config import ConfigError, Course, Limits, course
 from nndl.loader import Cell, Submission, load_submission
-from nndl.threads import environment, share
+from nndl.threads import cores, environment, share
 
 #: File types graded when a folder is given.
 SUFFIXES = (".py", ".ipynb")
@@ -303,9 +303,8 @@ class LocalPool:
         self.workers = workers
         self.config = json.dumps({"limits": dataclasses.asdict(limits), "hidden": [str(h) for h in hidden],
                                   "grade_fn": grade_fn})
-        #: Each grading process's share of the cores for its checks' torch/BLAS threads (nndl.threads).
-        self.threads = share(workers)
-        self.env = environment(self.threads)
+        #: Each grading process's environment: its share of the cores for its checks' torch/BLAS threads.
+        self.env = environment(share(workers))
         self.timings: dict[str, float] = {}
         self.ended = 0
         self.where = "on this machine"
@@ -539,13 +538,6 @@ def grade_items(items: Sequence[Item], executor: Any, *, instructor: bool, cfg: 
                        getattr(executor, "where", "on this machine"))
 
 
-def default_workers() -> int:
-    """The cores this process may run on."""
-    from nndl.threads import cores
-
-    return cores()
-
-
 # --- output ----------------------------------------------------------------------------------------------
 
 CSV_COLUMNS = ["student", "set", "check", "points", "max_points", "passed", "submission", "message"]
@@ -696,7 +688,7 @@ def run_from_args(args: argparse.Namespace) -> int:
             return 2
     else:
         n_tasks = sum(1 for it in items if it.sub.set_name)
-        executor = LocalPool(max(1, min(args.workers or default_workers(), n_tasks)), cfg.limits, hidden)
+        executor = LocalPool(max(1, min(args.workers or cores(), n_tasks)), cfg.limits, hidden)
     ledger = None
     if args.db:
         from nndl.ledger import Ledger

@@ -6,9 +6,11 @@ detection is proven by the tests)."""
 from __future__ import annotations
 
 import ast
+import functools
 import importlib
 import inspect
 import textwrap
+import types
 
 #: student -> set -> mutant ids whose overrides replace the reference functions.
 PARTIAL = {
@@ -67,11 +69,17 @@ def _helpers(code: str, definitions: dict[str, str], seen: set[str]) -> list[str
     return out
 
 
+@functools.cache
+def mutants_module(assignment: str, set_name: str) -> tuple[types.ModuleType, dict[str, str]]:
+    """The set's mutants module and the source of its definitions by name (parsed once)."""
+    module = importlib.import_module(f"tests.{assignment}.mutants.{set_name}")
+    return module, {k: v for k, v in _definitions(module).items() if k not in ("MUTANTS", "ALTERNATIVES")}
+
+
 def replacements(assignment: str, set_name: str, mutant_ids: list[str]) -> dict[str, str]:
     """``{function name: source}`` of the named mutants' overrides, each preceded by the
     module-level helpers it calls (so the code runs as pasted into a notebook)."""
-    module = importlib.import_module(f"tests.{assignment}.mutants.{set_name}")
-    definitions = {k: v for k, v in _definitions(module).items() if k not in ("MUTANTS", "ALTERNATIVES")}
+    module, definitions = mutants_module(assignment, set_name)
     by_id = {m.id: m for m in module.MUTANTS}
     out = {}
     for mid in mutant_ids:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import ast
 import functools
-import importlib
 import inspect
 import sqlite3
 import textwrap
@@ -21,7 +20,7 @@ from pathlib import Path
 
 from nndl import paths
 from nndl.course_dir import _replace_function
-from tests.samples import _definitions, _helpers
+from tests.samples import _helpers, mutants_module
 
 SESSION1 = ["activations", "linear_nets", "random_nets", "derivatives", "gradient_ascent", "precision_sgd"]
 
@@ -55,16 +54,14 @@ def _replace_assignment(source: str, name: str, value: object) -> str:
 
 
 @functools.cache
-def _mutants_module(assignment: str, set_name: str) -> tuple[types.ModuleType, dict[str, str], str]:
-    """The set's mutants module, its definitions by name and its imports (parsed once)."""
-    module = importlib.import_module(f"tests.{assignment}.mutants.{set_name}")
-    definitions = {k: v for k, v in _definitions(module).items() if k not in ("MUTANTS", "ALTERNATIVES")}
-    return module, definitions, _imports(module)
+def _mutants_imports(assignment: str, set_name: str) -> str:
+    return _imports(mutants_module(assignment, set_name)[0])
 
 
 def with_overrides(assignment: str, set_name: str, overrides: dict, delete: tuple[str, ...] = ()) -> str:
     """The reference solution file with ``overrides`` pasted in and ``delete`` removed."""
-    _, definitions, imports = _mutants_module(assignment, set_name)
+    _, definitions = mutants_module(assignment, set_name)
+    imports = _mutants_imports(assignment, set_name)
     text = paths.solution_file(assignment, set_name).read_text(encoding="utf-8")
     for name, value in overrides.items():
         if isinstance(value, types.FunctionType):
@@ -81,7 +78,7 @@ def with_overrides(assignment: str, set_name: str, overrides: dict, delete: tupl
 def variant_makers(assignment: str, set_name: str) -> list[tuple[str, Callable[[], str]]]:
     """``[(variant id, function returning the submission text)]``: reference, blank, every mutant,
     every alternative (a text is only built when asked for: pasting is the slow part)."""
-    module, _, _ = _mutants_module(assignment, set_name)
+    module, _ = mutants_module(assignment, set_name)
     out: list[tuple[str, Callable[[], str]]] = [
         ("reference", lambda: paths.solution_file(assignment, set_name).read_text(encoding="utf-8")),
         ("blank", lambda: paths.stub_file(assignment, set_name).read_text(encoding="utf-8"))]
